@@ -1,0 +1,201 @@
+//! Runs every shared scenario in tests/scenarios/ against the emulator through the Rust API.
+
+mod common;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use entra_invite::{
+    Client, Error, ExternalUserState, InvitationRequest, InviteOutcome, Lookup, UserType,
+};
+use entra_invite_emulator::{DEFAULT_CLIENT_ID, READONLY_CLIENT_ID, READONLY_CLIENT_SECRET};
+use serde_json::{json, Value};
+
+use common::Env;
+
+fn scenario_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/scenarios")
+}
+
+fn subst(v: &Value, saved: &HashMap<String, Value>) -> Value {
+    match v {
+        Value::String(s) if s.starts_with('$') => saved
+            .get(&s[1..])
+            .cloned()
+            .unwrap_or_else(|| panic!("nothing saved as {s}")),
+        Value::Array(a) => Value::Array(a.iter().map(|x| subst(x, saved)).collect()),
+        Value::Object(o) => Value::Object(
+            o.iter()
+                .map(|(k, x)| (k.clone(), subst(x, saved)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+fn at<'a>(v: &'a Value, path: &str) -> &'a Value {
+    path.split('.')
+        .fold(v, |cur, k| cur.get(k).unwrap_or(&Value::Null))
+}
+
+fn s(input: &Value, k: &str) -> String {
+    input[k].as_str().unwrap_or_default().to_string()
+}
+
+fn request(input: &Value) -> Result<InvitationRequest, Error> {
+    let mut r = InvitationRequest::new(s(input, "email"), s(input, "redirectUrl"));
+    r.invited_user_display_name = input["displayName"].as_str().map(String::from);
+    r.send_invitation_message = input["sendMessage"].as_bool().unwrap_or(false);
+    r.customized_message_body = input["message"].as_str().map(String::from);
+    r.message_language = input["language"].as_str().map(String::from);
+    r.cc_recipients = input["cc"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(t) = input["userType"].as_str() {
+        r.invited_user_type = UserType::from_str(t)?;
+    }
+    Ok(r)
+}
+
+fn lookup_json(l: &Lookup) -> Value {
+    match l {
+        Lookup::NotFound => json!({"exists": false, "user": null, "verifiedDomain": null}),
+        Lookup::Existing(u) => json!({"exists": true, "user": u, "verifiedDomain": null}),
+        Lookup::VerifiedDomain(d) => json!({"exists": false, "user": null, "verifiedDomain": d}),
+    }
+}
+
+async fn run_op(env: &Env, client: &Client, op: &str, input: &Value) -> Result<Value, Error> {
+    Ok(match op {
+        "invite" => serde_json::to_value(client.invite(&request(input)?).await?).unwrap(),
+        "inviteIfAbsent" => match client.invite_if_absent(&request(input)?).await? {
+            InviteOutcome::Invited(i) => json!({"invited": true, "invitation": i, "user": null}),
+            InviteOutcome::Existing(u) => json!({"invited": false, "invitation": null, "user": u}),
+        },
+        "lookup" => lookup_json(&client.lookup(&s(input, "email")).await?),
+        "status" => {
+            let st = client.status(&s(input, "user")).await?;
+            json!({"userId": st.user_id, "email": st.email, "state": st.raw_state, "changedAt": st.changed_at.map(|d| d.to_rfc3339())})
+        }
+        "guests" => {
+            let state = input["state"]
+                .as_str()
+                .map(ExternalUserState::from_str)
+                .transpose()?;
+            let all = client.guests(state).collect_all().await?;
+            let mut emails: Vec<String> = all.iter().filter_map(|g| g.email.clone()).collect();
+            emails.sort();
+            json!({"count": all.len(), "emails": emails})
+        }
+        "reset" => {
+            let req = InvitationRequest::new(s(input, "email"), s(input, "redirectUrl"));
+            serde_json::to_value(client.reset_redemption(&s(input, "user"), &req).await?).unwrap()
+        }
+        "redeem" => env.redeem(&s(input, "email")).await,
+        other => panic!("unknown op {other}"),
+    })
+}
+
+async fn run_scenario(path: &PathBuf) {
+    let name = path.file_name().unwrap().to_string_lossy().to_string();
+    let sc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let env = Env::start().await;
+    let setup = &sc["setup"];
+    for d in setup["domains"].as_array().into_iter().flatten() {
+        env.control("POST", "domains", Some(d.clone())).await;
+    }
+    for u in setup["users"].as_array().into_iter().flatten() {
+        env.add_user(u.clone()).await;
+    }
+    if !setup["faults"].is_null() {
+        env.faults(setup["faults"].clone()).await;
+    }
+    let mut settings = env.settings();
+    match sc["client"]["app"].as_str().unwrap_or("default") {
+        "default" => {}
+        "readonly" => {
+            settings.client_id = Some(READONLY_CLIENT_ID.into());
+            settings.client_secret = Some(READONLY_CLIENT_SECRET.into());
+        }
+        "wrongSecret" => {
+            settings.client_id = Some(DEFAULT_CLIENT_ID.into());
+            settings.client_secret = Some("not-the-secret".into());
+        }
+        other => panic!("{name}: unknown app {other}"),
+    }
+    settings.max_retries = sc["client"]["maxRetries"].as_u64().map(|n| n as usize);
+    let client = settings.build().unwrap();
+    let mut saved: HashMap<String, Value> = HashMap::new();
+    for (i, step) in sc["steps"].as_array().unwrap().iter().enumerate() {
+        let op = step["op"].as_str().unwrap();
+        let input = subst(&step["input"], &saved);
+        let expect = subst(&step["expect"], &saved);
+        let before = env.counter("totalRequests").await;
+        let result = run_op(&env, &client, op, &input).await;
+        let after = env.counter("totalRequests").await;
+        let ctx = format!("{name} step {i} ({op})");
+        if let Some(want) = expect.get("error") {
+            let e = match result {
+                Err(e) => e,
+                Ok(v) => panic!("{ctx}: expected an error {want}, got {v}"),
+            };
+            assert_eq!(
+                e.kind().as_str(),
+                want["kind"].as_str().unwrap(),
+                "{ctx}: {e}"
+            );
+            if let Some(c) = want["code"].as_str() {
+                assert_eq!(e.code(), Some(c), "{ctx}: {e}");
+            }
+            if let Some(f) = want["field"].as_str() {
+                assert_eq!(e.field(), Some(f), "{ctx}: {e}");
+            }
+            if expect["noRequest"].as_bool() == Some(true) {
+                // The counter read itself is not counted; nothing else may have happened.
+                assert_eq!(before, after, "{ctx}: a request reached Graph");
+            }
+            continue;
+        }
+        let v = result.unwrap_or_else(|e| panic!("{ctx}: {e}"));
+        for (p, want) in expect["ok"].as_object().into_iter().flatten() {
+            assert_eq!(at(&v, p), want, "{ctx}: {p} in {v}");
+        }
+        for (p, want) in expect["okPrefix"].as_object().into_iter().flatten() {
+            let got = at(&v, p).as_str().unwrap_or_default();
+            assert!(
+                got.starts_with(want.as_str().unwrap()),
+                "{ctx}: {p} = {got}"
+            );
+        }
+        for p in expect["okPresent"].as_array().into_iter().flatten() {
+            assert!(
+                !at(&v, p.as_str().unwrap()).is_null(),
+                "{ctx}: {p} missing in {v}"
+            );
+        }
+        for (k, p) in expect["save"].as_object().into_iter().flatten() {
+            saved.insert(k.clone(), at(&v, p.as_str().unwrap()).clone());
+        }
+    }
+    env.emu.stop().await;
+}
+
+#[tokio::test]
+async fn every_shared_scenario() {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(scenario_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 10, "scenarios missing");
+    for f in &files {
+        run_scenario(f).await;
+    }
+}

@@ -1,0 +1,145 @@
+//! The layer that applies faults: latency, early-retry detection, scripted and random
+//! answers, dropped connections and the throttling buckets.
+
+use std::hash::{Hash, Hasher};
+
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::faults::{Decision, RetryAfterFormat};
+use crate::graph_error::GraphError;
+use crate::state::AppState;
+use crate::sync::lock;
+use crate::throttle::{format_retry_after, parse_retry_after};
+
+/// Response marker: the server closes the connection instead of answering.
+#[derive(Debug, Clone, Copy)]
+pub struct DropConnection;
+
+/// Request marker for `$batch` items (a dropped item answers 504 instead).
+#[derive(Debug, Clone, Copy)]
+pub struct BatchItem;
+
+fn dropped() -> Response {
+    let mut r = GraphError::for_status(504, None).into_response();
+    r.extensions_mut().insert(DropConnection);
+    r
+}
+
+/// `invitations` or `users` for `/v1.0/invitations…` and `/beta/users…`.
+fn workload(path: &str) -> Option<&'static str> {
+    let rest = path
+        .strip_prefix("/v1.0/")
+        .or_else(|| path.strip_prefix("/beta/"))?;
+    let seg = rest.split('/').next().unwrap_or("");
+    match seg {
+        "invitations" => Some("invitations"),
+        "users" => Some("users"),
+        _ => None,
+    }
+}
+
+pub async fn apply(State(app): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    if path.starts_with("/_emulator") {
+        return next.run(req).await;
+    }
+    let method = req.method().as_str().to_string();
+    let graph = path.starts_with("/v1.0/") || path.starts_with("/beta/");
+    let auth = req
+        .headers()
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let early_key = {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        auth.hash(&mut h);
+        format!("{:x}|{method} {path}", h.finish())
+    };
+
+    let (latency, decision, format, rule) = {
+        let mut f = lock(&app.faults);
+        let latency = f.latency();
+        let decision = f.decide(&method, &path, graph);
+        let throttle = f.faults.throttle.clone();
+        let format = throttle
+            .as_ref()
+            .map(|t| t.retry_after)
+            .unwrap_or(RetryAfterFormat::Integer);
+        let rule = match (workload(&path), throttle) {
+            (Some("invitations"), Some(t)) => t.invitations.map(|b| ("invitations", b)),
+            (Some("users"), Some(t)) => t.users.map(|b| ("users", b)),
+            _ => None,
+        };
+        (latency, decision, format, rule)
+    };
+    if let Some(d) = latency {
+        tokio::time::sleep(d).await;
+    }
+
+    if graph {
+        let early = lock(&app.throttler).early(&early_key);
+        if let Some(wait) = early {
+            lock(&app.counters).early_retries += 1;
+            let ra = format_retry_after(format, wait)
+                .or_else(|| Some(wait.as_secs_f64().ceil().max(1.0).to_string()));
+            return GraphError::throttled(ra).into_response();
+        }
+    }
+
+    let resp = match decision {
+        Decision::Pass => {
+            let throttled = match (&rule, graph) {
+                (Some((wl, bucket)), true) => match crate::jwt::peek_tid(auth.as_deref()) {
+                    Some(tid) => lock(&app.throttler).take(&tid, wl, bucket).err(),
+                    None => None,
+                },
+                _ => None,
+            };
+            match throttled {
+                Some(wait) => {
+                    GraphError::throttled(format_retry_after(format, wait)).into_response()
+                }
+                None => next.run(req).await,
+            }
+        }
+        Decision::Scripted {
+            status,
+            retry_after,
+            act_first,
+            drop,
+        } => {
+            if act_first {
+                let _ = next.run(req).await;
+            }
+            if drop {
+                dropped()
+            } else {
+                GraphError::for_status(status, retry_after).into_response()
+            }
+        }
+        Decision::Random(status) => {
+            let ra = if status == 429 || status == 503 {
+                format_retry_after(format, std::time::Duration::from_secs(1))
+            } else {
+                None
+            };
+            GraphError::for_status(status, ra).into_response()
+        }
+        Decision::Drop => dropped(),
+    };
+
+    let status = resp.status().as_u16();
+    if graph && (status == 429 || status == 503) {
+        let wait = resp
+            .headers()
+            .get(http::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_retry_after);
+        if let Some(wait) = wait {
+            lock(&app.throttler).remember(early_key, wait);
+        }
+    }
+    resp
+}

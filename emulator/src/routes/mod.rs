@@ -1,0 +1,181 @@
+//! The router: Graph under `/v1.0` and `/beta`, the token endpoint, the control API.
+
+pub mod batch;
+pub mod control;
+pub mod domains;
+pub mod invitations;
+pub mod token;
+pub mod users;
+
+use axum::body::Body;
+use axum::extract::MatchedPath;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, post};
+use axum::Router;
+use http::request::Parts;
+
+use crate::graph_error::GraphError;
+use crate::jwt::AccessClaims;
+use crate::state::AppState;
+
+/// Largest request body read, as Graph's own limit for JSON payloads is 4 MB.
+pub const BODY_LIMIT: usize = 4 * 1024 * 1024;
+
+pub fn router(app: AppState) -> Router {
+    let graph = Router::new()
+        .route(
+            "/invitations",
+            post(invitations::create).get(invitations::not_supported),
+        )
+        .route("/invitations/{*rest}", any(invitations::not_supported))
+        .route("/users", get(users::list))
+        .route("/users/$count", get(users::count))
+        .route("/users/{id}", get(users::get_one))
+        .route("/domains", get(domains::list))
+        .route("/$batch", post(batch::run))
+        .method_not_allowed_fallback(method_not_allowed)
+        .route_layer(from_fn(crate::headers::mark_route))
+        .fallback(segment_not_found);
+    let control = control::router().route_layer(from_fn(crate::headers::mark_route));
+    Router::new()
+        .nest("/v1.0", graph.clone())
+        .nest("/beta", graph)
+        .nest("/_emulator", control)
+        .route(
+            "/{tenant}/oauth2/v2.0/token",
+            post(token::token).route_layer(from_fn(crate::headers::mark_route)),
+        )
+        .fallback(invalid_version)
+        .layer(from_fn_with_state(app.clone(), crate::fault_layer::apply))
+        .layer(from_fn_with_state(app.clone(), crate::headers::outer))
+        .with_state(app)
+}
+
+async fn method_not_allowed() -> Response {
+    GraphError::new(
+        405,
+        "Request_BadRequest",
+        "Specified HTTP method is not allowed for the request target.",
+    )
+    .into_response()
+}
+
+async fn segment_not_found(uri: http::Uri) -> Response {
+    // Inside the nested router the version prefix is already stripped.
+    let seg = uri
+        .path()
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or("")
+        .to_string();
+    GraphError::bad_request(format!("Resource not found for the segment '{seg}'.")).into_response()
+}
+
+async fn invalid_version(uri: http::Uri) -> Response {
+    let seg = uri
+        .path()
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or("")
+        .to_string();
+    if seg == "_emulator" {
+        return GraphError::new(404, "NotFound", "No such control API route.").into_response();
+    }
+    GraphError::bad_request(format!("Invalid version: {seg}")).into_response()
+}
+
+/// `v1.0` or `beta`, from the path the client sent.
+pub fn version(parts: &Parts) -> &'static str {
+    // The matched route keeps the nest prefix even though the URI has it stripped.
+    let path = parts
+        .extensions
+        .get::<MatchedPath>()
+        .map(|m| m.as_str())
+        .unwrap_or("");
+    if path.starts_with("/beta") {
+        "beta"
+    } else {
+        "v1.0"
+    }
+}
+
+/// The base URL as the client addressed us (so nextLinks stay on the client's origin).
+pub fn public_base(app: &AppState, parts: &Parts) -> String {
+    let scheme = if app.https { "https" } else { "http" };
+    match parts
+        .headers
+        .get(http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_graphic()))
+    {
+        Some(host) => format!("{scheme}://{host}"),
+        None => parts
+            .uri
+            .authority()
+            .map(|a| format!("{scheme}://{a}"))
+            .unwrap_or_else(|| app.base_url()),
+    }
+}
+
+pub fn authorize(parts: &Parts) -> Result<AccessClaims, GraphError> {
+    let header = parts
+        .headers
+        .get(http::header::AUTHORIZATION)
+        .map(|v| v.to_str().unwrap_or("\u{1}invalid"));
+    crate::jwt::validate(header)
+}
+
+/// Reads a JSON body: the content type must say JSON, gzip is refused as Graph does, and
+/// the size is bounded.
+pub async fn read_json(parts: &Parts, body: Body) -> Result<serde_json::Value, GraphError> {
+    let ct = parts
+        .headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if !ct.starts_with("application/json") {
+        return Err(GraphError::unreadable_json());
+    }
+    if parts.headers.contains_key(http::header::CONTENT_ENCODING) {
+        return Err(GraphError::unreadable_json());
+    }
+    let bytes = read_body(body).await?;
+    serde_json::from_slice(&bytes).map_err(|_| GraphError::unreadable_json())
+}
+
+pub async fn read_body(body: Body) -> Result<bytes::Bytes, GraphError> {
+    axum::body::to_bytes(body, BODY_LIMIT)
+        .await
+        .map_err(|_| GraphError::too_large())
+}
+
+/// Runs a fallible handler body.
+pub fn respond(r: Result<Response, GraphError>) -> Response {
+    r.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// Query pairs as (decoded key, decoded value, raw pair) for handlers that must keep the
+/// client's own encoding when building nextLinks.
+pub fn query_pairs(parts: &Parts) -> Vec<(String, String, String)> {
+    let Some(q) = parts.uri.query() else {
+        return Vec::new();
+    };
+    q.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|raw| {
+            let (k, v) = raw.split_once('=').unwrap_or((raw, ""));
+            (form_decode(k), form_decode(v), raw.to_string())
+        })
+        .collect()
+}
+
+fn form_decode(s: &str) -> String {
+    let plus = s.replace('+', " ");
+    percent_encoding::percent_decode_str(&plus)
+        .decode_utf8_lossy()
+        .into_owned()
+}

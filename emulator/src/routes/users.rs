@@ -1,0 +1,402 @@
+//! `GET /users` (OData subset), `GET /users/$count`, `GET /users/{id|upn}`.
+
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::response::Response;
+use base64::Engine;
+use http::request::Parts;
+use http::{HeaderValue, StatusCode};
+use serde_json::{json, Map, Value};
+
+use super::{authorize, public_base, query_pairs, respond, version};
+use crate::graph_error::{graph_json, GraphError};
+use crate::jwt::AccessClaims;
+use crate::odata::{self, Filter, ODataError};
+use crate::state::{AppState, Tenant};
+use crate::sync::lock;
+
+const READ_ROLES: &[&str] = &[
+    "User.Read.All",
+    "User.ReadWrite.All",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+];
+
+const MAX_TOP: usize = 999;
+const DEFAULT_TOP: usize = 100;
+
+impl From<ODataError> for GraphError {
+    fn from(e: ODataError) -> Self {
+        GraphError::new(e.status, e.code, e.message)
+    }
+}
+
+/// Gives a user object every known property (null when unset), as Graph has them all.
+pub fn fill_missing(user: &mut Value) {
+    if let Some(o) = user.as_object_mut() {
+        for p in odata::USER_PROPERTIES {
+            if !o.contains_key(*p) {
+                let empty = matches!(
+                    *p,
+                    "businessPhones"
+                        | "otherMails"
+                        | "proxyAddresses"
+                        | "identities"
+                        | "imAddresses"
+                );
+                o.insert(
+                    (*p).to_string(),
+                    if empty { json!([]) } else { Value::Null },
+                );
+            }
+        }
+    }
+}
+
+fn check_read(claims: &AccessClaims) -> Result<(), GraphError> {
+    if claims.has_any_role(READ_ROLES) {
+        Ok(())
+    } else {
+        Err(GraphError::new(
+            403,
+            "Authorization_RequestDenied",
+            "Insufficient privileges to complete the operation.",
+        ))
+    }
+}
+
+fn tenant_gone() -> GraphError {
+    GraphError::new(
+        401,
+        "InvalidAuthenticationToken",
+        "Access token validation failure. The tenant of the token does not exist.",
+    )
+}
+
+fn eventual(parts: &Parts) -> bool {
+    parts
+        .headers
+        .get("consistencylevel")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("eventual"))
+}
+
+/// The query options this route understands, `$` optional as on beta.
+#[derive(Default)]
+struct Options {
+    filter: Option<String>,
+    select: Option<String>,
+    top: Option<String>,
+    skiptoken: Option<String>,
+    count: Option<String>,
+    search: Option<String>,
+    orderby: Option<String>,
+    skip: bool,
+    /// Raw pairs other than `$skiptoken`, kept for the nextLink.
+    keep: Vec<String>,
+}
+
+fn options(parts: &Parts) -> Options {
+    let mut o = Options::default();
+    for (k, v, raw) in query_pairs(parts) {
+        let name = k.trim_start_matches('$').to_ascii_lowercase();
+        if name != "skiptoken" {
+            o.keep.push(raw);
+        }
+        match name.as_str() {
+            "filter" => o.filter = Some(v),
+            "select" => o.select = Some(v),
+            "top" => o.top = Some(v),
+            "skiptoken" => o.skiptoken = Some(v),
+            "count" => o.count = Some(v),
+            "search" => o.search = Some(v),
+            "orderby" => o.orderby = Some(v),
+            "skip" => o.skip = true,
+            _ => {}
+        }
+    }
+    o
+}
+
+/// The parsed, checked `$filter`; `advanced` says whether the advanced-query pair was sent.
+fn filter_of(o: &Options, advanced: bool) -> Result<Option<Filter>, GraphError> {
+    let Some(text) = o.filter.as_deref() else {
+        return Ok(None);
+    };
+    let f = odata::parse_filter(text)?;
+    f.check()?;
+    let ors = f.or_clause_count();
+    if ors > 15 {
+        return Err(GraphError::unsupported_query(format!(
+            "Too many child clauses specified in search filter expression containing 'OR' operators: {ors}. Max allowed: 15."
+        )));
+    }
+    if (f.requires_advanced() || o.orderby.is_some()) && !advanced {
+        return Err(GraphError::unsupported_query("Unsupported Query."));
+    }
+    Ok(Some(f))
+}
+
+fn select_of(o: &Options) -> Result<Option<Vec<String>>, GraphError> {
+    match o.select.as_deref() {
+        None => Ok(None),
+        // A blank `$select=` means no `$select`.
+        Some(s) => Ok(Some(odata::parse_select(s)?).filter(|v| !v.is_empty())),
+    }
+}
+
+fn project(user: &Value, select: Option<&[String]>) -> Value {
+    let mut out = Map::new();
+    match select {
+        Some(props) => {
+            for p in props {
+                if let Some((k, v)) = user
+                    .as_object()
+                    .and_then(|o| o.iter().find(|(k, _)| k.eq_ignore_ascii_case(p)))
+                {
+                    out.insert(k.clone(), v.clone());
+                } else {
+                    out.insert(p.clone(), Value::Null);
+                }
+            }
+        }
+        None => {
+            for p in odata::DEFAULT_USER_PROPERTIES {
+                out.insert(
+                    (*p).to_string(),
+                    user.get(*p).cloned().unwrap_or(Value::Null),
+                );
+            }
+        }
+    }
+    Value::Object(out)
+}
+
+fn context(base: &str, ver: &str, select: Option<&[String]>, entity: bool) -> String {
+    let sel = select
+        .map(|s| format!("({})", s.join(",")))
+        .unwrap_or_default();
+    let ent = if entity { "/$entity" } else { "" };
+    format!("{base}/{ver}/$metadata#users{sel}{ent}")
+}
+
+const TOKEN_PREFIX: &str = "emu1:";
+
+fn encode_skiptoken(tenant: &str, next: usize) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(format!("{TOKEN_PREFIX}{tenant}:{next}"))
+}
+
+fn decode_skiptoken(tenant: &str, token: &str) -> Option<usize> {
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(token.trim())
+        .ok()?;
+    let s = String::from_utf8(raw).ok()?;
+    let rest = s.strip_prefix(TOKEN_PREFIX)?;
+    let (t, n) = rest.rsplit_once(':')?;
+    if !t.eq_ignore_ascii_case(tenant) {
+        return None;
+    }
+    n.parse().ok()
+}
+
+fn matching<'a>(
+    tenant: &'a Tenant,
+    filter: Option<&'a Filter>,
+    from: usize,
+) -> impl Iterator<Item = (usize, &'a Value)> + 'a {
+    tenant
+        .users
+        .iter()
+        .enumerate()
+        .skip(from)
+        .filter(move |(_, u)| filter.is_none_or(|f| f.matches(u)))
+}
+
+pub async fn list(State(app): State<AppState>, req: Request) -> Response {
+    respond(list_inner(&app, req))
+}
+
+fn list_inner(app: &AppState, req: Request) -> Result<Response, GraphError> {
+    let (parts, _) = req.into_parts();
+    let claims = authorize(&parts)?;
+    check_read(&claims)?;
+    let o = options(&parts);
+    if o.skip {
+        return Err(GraphError::new(
+            400,
+            "Request_BadRequest",
+            "'$skip' is not supported by the service.",
+        ));
+    }
+    let eventual = eventual(&parts);
+    let count_requested = o
+        .count
+        .as_deref()
+        .is_some_and(|c| c.trim().eq_ignore_ascii_case("true"));
+    if let Some(c) = o.count.as_deref() {
+        if !c.trim().eq_ignore_ascii_case("true") && !c.trim().eq_ignore_ascii_case("false") {
+            return Err(GraphError::new(
+                400,
+                "Request_BadRequest",
+                format!("Invalid value '{c}' for $count. Allowed values are 'true' and 'false'."),
+            ));
+        }
+    }
+    let advanced = eventual && count_requested;
+    if o.search.is_some() && !eventual {
+        return Err(GraphError::unsupported_query("Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'"));
+    }
+    let top = match o.top.as_deref() {
+        None => DEFAULT_TOP,
+        Some(t) => match t.trim().parse::<i64>() {
+            Ok(n) if (1..=MAX_TOP as i64).contains(&n) => n as usize,
+            _ => {
+                return Err(GraphError::new(
+                    400,
+                    "Request_BadRequest",
+                    format!("Invalid page size specified: '{t}'. Must be between 1 and {MAX_TOP} inclusive."),
+                ))
+            }
+        },
+    };
+    let filter = filter_of(&o, advanced)?;
+    let select = select_of(&o)?;
+
+    let (page, next, total, tenant_id) = {
+        let data = lock(&app.data);
+        let tenant = data.tenant_by_id(&claims.tid).ok_or_else(tenant_gone)?;
+        let start = match o.skiptoken.as_deref() {
+            None => 0,
+            Some(t) => decode_skiptoken(&tenant.id, t).ok_or_else(|| {
+                GraphError::new(
+                    400,
+                    "Request_BadRequest",
+                    "The specified page token value is invalid or has expired.",
+                )
+            })?,
+        };
+        let mut iter = matching(tenant, filter.as_ref(), start);
+        let page: Vec<Value> = iter
+            .by_ref()
+            .take(top)
+            .map(|(_, u)| project(u, select.as_deref()))
+            .collect();
+        let next = iter.next().map(|(i, _)| i);
+        let total = if advanced && o.skiptoken.is_none() {
+            Some(matching(tenant, filter.as_ref(), 0).count())
+        } else {
+            None
+        };
+        (page, next, total, tenant.id.clone())
+    };
+
+    let base = public_base(app, &parts);
+    let ver = version(&parts);
+    let mut body = Map::new();
+    body.insert(
+        "@odata.context".into(),
+        json!(context(&base, ver, select.as_deref(), false)),
+    );
+    if let Some(n) = total {
+        body.insert("@odata.count".into(), json!(n));
+    }
+    if let Some(next) = next {
+        let mut q = o.keep.clone();
+        q.push(format!("$skiptoken={}", encode_skiptoken(&tenant_id, next)));
+        body.insert(
+            "@odata.nextLink".into(),
+            json!(format!("{base}/{ver}/users?{}", q.join("&"))),
+        );
+    }
+    body.insert("value".into(), Value::Array(page));
+    Ok(graph_json(StatusCode::OK, &Value::Object(body)))
+}
+
+pub async fn count(State(app): State<AppState>, req: Request) -> Response {
+    respond(count_inner(&app, req))
+}
+
+fn count_inner(app: &AppState, req: Request) -> Result<Response, GraphError> {
+    let (parts, _) = req.into_parts();
+    let claims = authorize(&parts)?;
+    check_read(&claims)?;
+    if !eventual(&parts) {
+        return Err(GraphError::new(
+            400,
+            "Request_BadRequest",
+            "$count is not currently supported.",
+        ));
+    }
+    let o = options(&parts);
+    let filter = filter_of(&o, true)?;
+    let data = lock(&app.data);
+    let tenant = data.tenant_by_id(&claims.tid).ok_or_else(tenant_gone)?;
+    let n = matching(tenant, filter.as_ref(), 0).count();
+    drop(data);
+    let mut resp = Response::new(Body::from(n.to_string()));
+    resp.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain"),
+    );
+    Ok(resp)
+}
+
+pub async fn get_one(State(app): State<AppState>, req: Request) -> Response {
+    respond(get_one_inner(&app, req))
+}
+
+fn get_one_inner(app: &AppState, req: Request) -> Result<Response, GraphError> {
+    let (parts, _) = req.into_parts();
+    let claims = authorize(&parts)?;
+    check_read(&claims)?;
+    let raw = parts
+        .uri
+        .path()
+        .rsplit_once("/users/")
+        .map(|(_, r)| r)
+        .unwrap_or("");
+    let key = percent_encoding::percent_decode_str(raw)
+        .decode_utf8_lossy()
+        .into_owned();
+    // `/users('id')` is the key-as-segment alternative some clients use.
+    let key = key
+        .strip_prefix("('")
+        .and_then(|k| k.strip_suffix("')"))
+        .map(|k| k.replace("''", "'"))
+        .unwrap_or(key);
+    let o = options(&parts);
+    let select = select_of(&o)?;
+    let lag = lock(&app.faults).faults.replication_lag_ms;
+    let data = lock(&app.data);
+    let tenant = data.tenant_by_id(&claims.tid).ok_or_else(tenant_gone)?;
+    let user = tenant
+        .find_user(&key)
+        .and_then(|i| tenant.users.get(i))
+        .ok_or_else(|| GraphError::user_not_found(&key))?;
+    if lag > 0 {
+        let id = user.get("id").and_then(Value::as_str).unwrap_or("");
+        if let Some(created) = tenant.created.get(id) {
+            if created.elapsed() < Duration::from_millis(lag) {
+                return Err(GraphError::user_not_found(&key));
+            }
+        }
+    }
+    let mut body = project(user, select.as_deref());
+    drop(data);
+    if let Some(o) = body.as_object_mut() {
+        let ctx = context(
+            &public_base(app, &parts),
+            version(&parts),
+            select.as_deref(),
+            true,
+        );
+        let mut with_ctx = Map::new();
+        with_ctx.insert("@odata.context".into(), json!(ctx));
+        with_ctx.extend(std::mem::take(o));
+        *o = with_ctx;
+    }
+    Ok(graph_json(StatusCode::OK, &body))
+}
