@@ -25,6 +25,8 @@ pub struct Settings {
     pub authority_url: Option<String>,
     /// Path of a PEM file with an extra CA certificate.
     pub ca_cert: Option<PathBuf>,
+    /// The extra CA certificate itself, as PEM text (wins over `ca_cert`).
+    pub ca_cert_pem: Option<String>,
     pub timeout: Option<Duration>,
     pub max_retries: Option<usize>,
 }
@@ -45,6 +47,7 @@ impl std::fmt::Debug for Settings {
             .field("graph_url", &self.graph_url)
             .field("authority_url", &self.authority_url)
             .field("ca_cert", &self.ca_cert)
+            .field("ca_cert_pem", &self.ca_cert_pem.as_ref().map(|_| "(pem)"))
             .field("timeout", &self.timeout)
             .field("max_retries", &self.max_retries)
             .finish()
@@ -90,6 +93,7 @@ impl Settings {
             graph_url: self.graph_url.or(other.graph_url),
             authority_url: self.authority_url.or(other.authority_url),
             ca_cert: self.ca_cert.or(other.ca_cert),
+            ca_cert_pem: self.ca_cert_pem.or(other.ca_cert_pem),
             timeout: self.timeout.or(other.timeout),
             max_retries: self.max_retries.or(other.max_retries),
         }
@@ -176,7 +180,9 @@ impl Settings {
         if let Some(a) = self.authority_url {
             b = b.authority_url(a);
         }
-        if let Some(p) = self.ca_cert {
+        if let Some(pem) = self.ca_cert_pem {
+            b = b.ca_cert_pem(pem.into_bytes());
+        } else if let Some(p) = self.ca_cert {
             let pem = std::fs::read(&p).map_err(|e| {
                 Error::invalid_input("ca_cert", format!("cannot read {}: {e}", p.display()))
             })?;
