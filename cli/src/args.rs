@@ -125,6 +125,25 @@ pub enum Command {
         #[arg(long)]
         no_email: bool,
     },
+    /// Invite everyone in a CSV (the admin center's bulk-invite template or a plain CSV).
+    Bulk {
+        input: PathBuf,
+        /// Results CSV, written as rows finish; re-running with the same file resumes.
+        #[arg(long, required_unless_present = "dry_run")]
+        results: Option<PathBuf>,
+        /// Most invitations in flight (the pace adapts below it).
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
+        /// Read and validate only; send nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Invite without looking each address up first.
+        #[arg(long)]
+        no_skip_existing: bool,
+        /// No progress bar.
+        #[arg(long)]
+        quiet: bool,
+    },
     /// Start an embedded emulator and walk through invite, redeem, lookup, status and guests.
     Demo,
 }

@@ -1,6 +1,7 @@
 //! `entra-invite`: the command-line face of the library.
 
 mod args;
+mod bulk;
 mod demo;
 mod exit;
 mod output;
@@ -18,9 +19,9 @@ fn main() -> ExitCode {
     init_logging(cli.verbose);
     let json = cli.json;
     match entra_invite::block_on(run(cli)) {
-        Ok(text) => {
+        Ok((text, code)) => {
             print!("{text}");
-            ExitCode::SUCCESS
+            ExitCode::from(code)
         }
         Err(e) => {
             if json {
@@ -83,9 +84,58 @@ fn render(json: bool, value: serde_json::Value, text: String) -> String {
     }
 }
 
-async fn run(cli: Cli) -> Result<String, Error> {
+async fn run(cli: Cli) -> Result<(String, u8), Error> {
+    let json = cli.json;
+    if let Command::Bulk {
+        input,
+        results,
+        concurrency,
+        dry_run,
+        no_skip_existing,
+        quiet,
+    } = cli.command
+    {
+        let a = bulk::Args {
+            input,
+            results,
+            concurrency,
+            dry_run,
+            skip_existing: !no_skip_existing,
+            quiet,
+            json,
+        };
+        let c = if dry_run {
+            client(&cli.conn).or_else(|_| offline_client())?
+        } else {
+            client(&cli.conn)?
+        };
+        let (text, s) = bulk::run(c, a).await?;
+        // Rows that failed can be retried by re-running; invalid ones need fixing.
+        let code = if s.failed > 0 {
+            5
+        } else if s.invalid > 0 {
+            2
+        } else {
+            0
+        };
+        return Ok((text, code));
+    }
+    run_one(cli).await.map(|t| (t, 0))
+}
+
+/// A dry run sends nothing, so it needs no credentials.
+fn offline_client() -> Result<Client, Error> {
+    Settings {
+        token: Some("dry-run".into()),
+        ..Default::default()
+    }
+    .build()
+}
+
+async fn run_one(cli: Cli) -> Result<String, Error> {
     let json = cli.json;
     match cli.command {
+        Command::Bulk { .. } => Err(Error::invalid_input("bulk", "handled separately")),
         Command::Demo => demo::run().await.map(|_| String::new()),
         Command::Invite {
             email,

@@ -186,6 +186,7 @@ impl ClientBuilder {
             retry: self.retry,
             timeout: self.timeout,
             pacer,
+            throttle_events: Default::default(),
         };
         Ok(Client {
             inner: Arc::new(Inner {

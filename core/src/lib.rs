@@ -14,6 +14,7 @@
 //! ```
 
 pub mod auth;
+pub mod bulk;
 mod client;
 mod cloud;
 mod error;
@@ -28,6 +29,7 @@ pub mod testing;
 mod validate;
 
 pub use auth::{AccessToken, AssertionAlgorithm, CertificateKey, Credential, Secret, TokenSource};
+pub use bulk::{BulkOptions, BulkResult, BulkRun, BulkSummary, Outcome};
 pub use client::{ApiVersion, Client, ClientBuilder};
 pub use cloud::Cloud;
 pub use error::{Error, ErrorKind, Result};

@@ -3,7 +3,9 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use entra_invite_emulator::{Config, Emulator, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT};
+use entra_invite_emulator::{
+    Config, Emulator, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT,
+};
 use serde_json::{json, Value};
 
 use crate::error::{Error, ErrorKind};
@@ -30,7 +32,10 @@ impl TestEmulator {
         let mut cfg = Config::default();
         if https {
             let n = N.fetch_add(1, Ordering::Relaxed);
-            cfg.https = Some(std::env::temp_dir().join(format!("entra-invite-emulator-{}-{n}.pem", std::process::id())));
+            cfg.https = Some(std::env::temp_dir().join(format!(
+                "entra-invite-emulator-{}-{n}.pem",
+                std::process::id()
+            )));
         }
         let emu = Emulator::start(cfg).await.map_err(fail)?;
         let url = emu.base_url().to_string();
@@ -41,7 +46,12 @@ impl TestEmulator {
             b = b.tls_certs_only(certs);
         }
         let http = b.build().map_err(fail)?;
-        Ok(TestEmulator { emu: Some(emu), url, ca_cert_pem, http })
+        Ok(TestEmulator {
+            emu: Some(emu),
+            url,
+            ca_cert_pem,
+            http,
+        })
     }
 
     /// Base URL (`http://127.0.0.1:PORT`): pass it as `graph_url`.
@@ -75,9 +85,17 @@ impl TestEmulator {
     }
 
     /// Any control-API call: `method` `/_emulator/{path}` with an optional JSON body.
-    pub async fn control(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, Error> {
+    pub async fn control(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, Error> {
         let m = reqwest::Method::from_bytes(method.as_bytes()).map_err(fail)?;
-        let mut r = self.http.request(m, format!("{}/_emulator/{}", self.url, path.trim_start_matches('/')));
+        let mut r = self.http.request(
+            m,
+            format!("{}/_emulator/{}", self.url, path.trim_start_matches('/')),
+        );
         if let Some(b) = body {
             r = r.json(&b);
         }
@@ -85,8 +103,11 @@ impl TestEmulator {
         let status = resp.status();
         let text = resp.text().await.map_err(fail)?;
         if !status.is_success() {
-            return Err(Error::new(ErrorKind::InvalidInput, format!("emulator {method} {path}: {status} {text}"))
-                .with_status(status.as_u16()));
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                format!("emulator {method} {path}: {status} {text}"),
+            )
+            .with_status(status.as_u16()));
         }
         Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
     }
@@ -106,7 +127,9 @@ impl TestEmulator {
     }
     /// Replaces the active faults (the Faults JSON of the emulator's CONTROL_API.md).
     pub async fn set_faults(&self, faults: Value) -> Result<(), Error> {
-        self.control("PUT", "faults", Some(faults)).await.map(|_| ())
+        self.control("PUT", "faults", Some(faults))
+            .await
+            .map(|_| ())
     }
     /// Request counters (per route and status, invitations created, early retries, tokens).
     pub async fn stats(&self) -> Result<Value, Error> {

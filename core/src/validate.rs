@@ -19,7 +19,10 @@ const FORBIDDEN: &[char] = &[
 pub(crate) fn email(field: &str, raw: &str) -> Result<(), Error> {
     // CR/LF anywhere (even at the end) is refused, never trimmed away: it is how headers get injected.
     if raw.chars().any(|c| c.is_control()) {
-        return Err(Error::invalid_input(field, "contains a line break or control character"));
+        return Err(Error::invalid_input(
+            field,
+            "contains a line break or control character",
+        ));
     }
     let v = raw.trim_matches(' ');
     if v.is_empty() {

@@ -61,6 +61,8 @@ pub(crate) struct Transport {
     pub(crate) retry: RetryPolicy,
     pub(crate) timeout: Duration,
     pub(crate) pacer: Pacer,
+    /// 429s seen: bulk runs watch it to shrink their concurrency.
+    pub(crate) throttle_events: std::sync::atomic::AtomicU64,
 }
 
 /// What one attempt ended with.
@@ -195,7 +197,11 @@ impl Transport {
         let wait = err.retry_after();
         match status {
             // Throttled requests were not carried out, so even a POST may be resent.
-            429 => Attempt::Retry(wait, err),
+            429 => {
+                self.throttle_events
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                Attempt::Retry(wait, err)
+            }
             503 | 504 if req.idempotent => Attempt::Retry(wait, err),
             500 | 502 if req.idempotent => Attempt::Retry(wait, err),
             // A 5xx to a POST may hide a created invitation: report it, never resend blindly.

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::client::{Client, Inner};
 use crate::error::{Error, ErrorKind};
-use crate::models::{Invitation, InvitationRequest, InviteOutcome, Lookup};
+use crate::models::{Invitation, InvitationRequest, InviteOutcome, Lookup, User};
 use crate::runtime::spawn;
 use crate::validate;
 
@@ -74,12 +74,14 @@ async fn invite_if_absent(
     let email = req.invited_user_email_address.trim().to_string();
     match inner.lookup(&email).await? {
         Lookup::Existing(u) => return Ok(InviteOutcome::Existing(u)),
-        Lookup::VerifiedDomain(d) => return Err(Error::new(
-            ErrorKind::VerifiedDomain,
-            format!(
+        Lookup::VerifiedDomain(d) => {
+            return Err(Error::new(
+                ErrorKind::VerifiedDomain,
+                format!(
                 "{email} is in {d}, a verified domain of this tenant: add them as a member instead"
             ),
-        )),
+            ))
+        }
         Lookup::NotFound => {}
     }
     match inner.post_invitation(req.to_body(None)).await {
@@ -87,6 +89,23 @@ async fn invite_if_absent(
         Err(e) if e.maybe_applied() => resolve_ambiguous(&inner, &req, &email, e).await,
         Err(e) => Err(e),
     }
+}
+
+/// After an invitation whose answer was lost: the user if it exists now, looking a few times
+/// because a new guest can take a moment to appear in queries.
+pub(crate) async fn confirm_by_lookup(inner: &Inner, email: &str) -> Result<Option<User>, Error> {
+    for i in 0..RESOLVE_TRIES {
+        if i > 0 {
+            tokio::time::sleep(RESOLVE_PAUSE).await;
+        }
+        match inner.lookup(email).await {
+            Ok(Lookup::Existing(u)) => return Ok(Some(*u)),
+            Ok(_) => {}
+            Err(e) if i + 1 == RESOLVE_TRIES => return Err(e),
+            Err(_) => {}
+        }
+    }
+    Ok(None)
 }
 
 /// The invitation may or may not exist: find out before anything is resent.
@@ -97,20 +116,10 @@ async fn resolve_ambiguous(
     first: Error,
 ) -> Result<InviteOutcome, Error> {
     tracing::debug!(kind = %first.kind(), "invitation outcome unknown; looking the user up");
-    for i in 0..RESOLVE_TRIES {
-        if i > 0 {
-            tokio::time::sleep(RESOLVE_PAUSE).await;
-        }
-        match inner.lookup(email).await {
-            Ok(Lookup::Existing(u)) => return Ok(InviteOutcome::Existing(u)),
-            Ok(_) => {}
-            Err(e) if i + 1 == RESOLVE_TRIES => return Err(e),
-            Err(_) => {}
-        }
+    if let Some(u) = confirm_by_lookup(inner, email).await? {
+        return Ok(InviteOutcome::Existing(Box::new(u)));
     }
     // Not in the directory after several looks: the request was not carried out. One resend.
-    match inner.post_invitation(req.to_body(None)).await {
-        Ok(r) => Ok(InviteOutcome::Invited(Box::new(r.json()?))),
-        Err(e) => Err(e),
-    }
+    let r = inner.post_invitation(req.to_body(None)).await?;
+    Ok(InviteOutcome::Invited(Box::new(r.json()?)))
 }

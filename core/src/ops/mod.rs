@@ -2,7 +2,7 @@
 //! one connection pool is always driven by the runtime that owns it, whoever awaits.
 
 mod guests;
-mod invite;
+pub(crate) mod invite;
 mod lookup;
 mod status;
 
