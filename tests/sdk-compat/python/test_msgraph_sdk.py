@@ -311,6 +311,27 @@ def test_filter_string_literal_with_doubled_quote(graph, tag):
     assert [(u.id, u.mail) for u in res.value] == [(inv.invited_user.id, email)]
 
 
+def test_filter_advanced_query_needs_consistency_level_and_count(graph, tag):
+    """endsWith on mail is an advanced query: ConsistencyLevel: eventual + $count=true."""
+    domain = f"{tag}.example"
+    flt = f"endswith(mail,'@{domain}')"
+
+    async def flow(client):
+        invited = [await invite(client, f"{name}@{domain}") for name in ("ana", "ben", "cai")]
+        cfg = users_query(filter=flt, count=True, select=["id", "mail"])
+        cfg.headers.add("ConsistencyLevel", "eventual")
+        res = await client.users.get(request_configuration=cfg)
+        with pytest.raises(ODataError) as plain:
+            await client.users.get(request_configuration=users_query(filter=flt))
+        return invited, res, plain.value
+
+    invited, res, plain = graph(flow)
+    assert res.odata_count == 3
+    assert sorted(u.id for u in res.value) == sorted(i.invited_user.id for i in invited)
+    assert plain.response_status_code == 400
+    assert plain.error.code == "Request_UnsupportedQuery"
+
+
 # --------------------------------------------------------------------------- $select
 def test_select_external_user_state_is_pending_acceptance(graph, tag):
     email = f"{tag}.state@fabrikam.com"
