@@ -8,6 +8,8 @@ use super::AccessToken;
 use crate::error::{Error, ErrorKind};
 
 const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+const TOKEN_ATTEMPTS: u32 = 3;
+const MAX_TOKEN_WAIT: Duration = Duration::from_secs(30);
 
 #[derive(Clone, Debug)]
 pub(crate) struct TokenEndpoint {
@@ -40,7 +42,37 @@ struct TokenErr {
 }
 
 impl TokenEndpoint {
+    /// One token request, retried a few times when the identity platform is unreachable,
+    /// throttled or failing (never when it refuses the credential).
     pub(crate) async fn request(
+        &self,
+        client_id: &str,
+        extra: &[(&str, &str)],
+    ) -> Result<AccessToken, Error> {
+        let mut last: Option<Error> = None;
+        for attempt in 0..TOKEN_ATTEMPTS {
+            if let Some(wait) = last.as_ref().and_then(Error::retry_after) {
+                tokio::time::sleep(wait.min(MAX_TOKEN_WAIT)).await;
+            } else if attempt > 0 {
+                tokio::time::sleep(Duration::from_millis(250 << attempt)).await;
+            }
+            match self.request_once(client_id, extra).await {
+                Ok(t) => return Ok(t),
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        ErrorKind::Network | ErrorKind::Service | ErrorKind::Throttled
+                    ) =>
+                {
+                    last = Some(e)
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(last.unwrap_or_else(|| Error::internal("token request: no attempt made")))
+    }
+
+    async fn request_once(
         &self,
         client_id: &str,
         extra: &[(&str, &str)],
@@ -71,6 +103,7 @@ impl TokenEndpoint {
                 )
             })?;
         let status = resp.status().as_u16();
+        let retry_after = crate::http::retry_after_header(resp.headers());
         let bytes = resp.bytes().await.map_err(|e| {
             Error::network(format!(
                 "token endpoint answer cut short: {}",
@@ -97,14 +130,20 @@ impl TokenEndpoint {
         let err: TokenErr = serde_json::from_slice(&bytes).unwrap_or_default();
         let desc = err
             .error_description
-            .unwrap_or_else(|| format!("HTTP {status}"));
+            .unwrap_or_else(|| format!("token endpoint answered HTTP {status}"));
         // AADSTS descriptions carry trace lines after the first; the first says what is wrong.
         let first = desc.lines().next().unwrap_or_default().to_string();
-        Err(Error::new(ErrorKind::Auth, first)
+        let kind = match status {
+            429 => ErrorKind::Throttled,
+            s if s >= 500 => ErrorKind::Service,
+            _ => ErrorKind::Auth,
+        };
+        Err(Error::new(kind, first)
             .with_status(status)
             .with_code(err.error.unwrap_or_else(|| "token_error".into()))
             .with_aadsts(err.error_codes.first().copied())
-            .with_ids(err.trace_id, err.correlation_id, None))
+            .with_ids(err.trace_id, err.correlation_id, None)
+            .with_retry_after(retry_after))
     }
 
     pub(crate) async fn request_with_assertion(

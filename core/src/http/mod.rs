@@ -11,6 +11,7 @@ use reqwest::Method;
 use serde_json::Value;
 use url::Url;
 
+pub(crate) use graph_error::retry_after as retry_after_header;
 pub(crate) use pacing::Pacer;
 pub use pacing::PacingLimit;
 pub use retry::{parse_retry_after, RetryPolicy};

@@ -17,7 +17,7 @@ pub struct ObjectIdentity {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct User {
-    #[serde(default)]
+    /// Always present: every query selects it, so an answer without it is not a user.
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
