@@ -144,6 +144,9 @@ pub enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// Run the local Graph emulator (the same flags as graph-emulator).
+    #[command(after_help = entra_invite_emulator::cli::defaults_help())]
+    Emulator(entra_invite_emulator::cli::EmulatorArgs),
     /// Start an embedded emulator and walk through invite, redeem, lookup, status and guests.
     Demo,
 }

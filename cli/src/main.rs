@@ -16,6 +16,11 @@ use args::{Cli, Command, Connection};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::Emulator(args) = &cli.command {
+        // The emulator logs its requests at info level, as graph-emulator does.
+        init_logging(cli.verbose.max(1));
+        return entra_invite::block_on(entra_invite_emulator::cli::serve(args.clone()));
+    }
     init_logging(cli.verbose);
     let json = cli.json;
     match entra_invite::block_on(run(cli)) {
@@ -135,7 +140,9 @@ fn offline_client() -> Result<Client, Error> {
 async fn run_one(cli: Cli) -> Result<String, Error> {
     let json = cli.json;
     match cli.command {
-        Command::Bulk { .. } => Err(Error::invalid_input("bulk", "handled separately")),
+        Command::Bulk { .. } | Command::Emulator(_) => {
+            Err(Error::invalid_input("command", "handled separately"))
+        }
         Command::Demo => demo::run().await.map(|_| String::new()),
         Command::Invite {
             email,

@@ -270,3 +270,36 @@ async fn bulk_killed_half_way_then_resumed() {
     );
     emu.stop().await;
 }
+
+#[test]
+fn emulator_subcommand_serves_and_stops_on_sigterm() {
+    use std::io::{BufRead, BufReader};
+    let mut child = bin()
+        .args(["emulator", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(line.starts_with("listening on http://127.0.0.1:"), "{line}");
+    let url = line.trim().trim_start_matches("listening on ").to_string();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let status = rt.block_on(async {
+        reqwest::get(format!("{url}/_emulator/counters"))
+            .await
+            .unwrap()
+            .status()
+    });
+    assert!(status.is_success());
+    unsafe { libc_kill(child.id() as i32, 15) };
+    let st = child.wait().unwrap();
+    assert!(st.success(), "{st:?}");
+}
+
+extern "C" {
+    #[link_name = "kill"]
+    fn libc_kill(pid: i32, sig: i32) -> i32;
+}

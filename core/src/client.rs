@@ -187,6 +187,7 @@ impl ClientBuilder {
             timeout: self.timeout,
             pacer,
             throttle_events: Default::default(),
+            paced_hold: Default::default(),
         };
         Ok(Client {
             inner: Arc::new(Inner {

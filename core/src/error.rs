@@ -119,6 +119,11 @@ impl Error {
         e
     }
 
+    /// An authentication failure, e.g. from a host-supplied token provider.
+    pub fn auth(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Auth, message)
+    }
+
     pub(crate) fn internal(message: impl Into<String>) -> Self {
         Error::new(ErrorKind::Internal, message)
     }

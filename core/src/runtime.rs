@@ -60,6 +60,7 @@ fn shared() -> &'static Shared {
         // SAFETY: as above.
         return unsafe { &*p };
     }
+    ignore_sigpipe();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(worker_threads())
         .thread_name(THREAD_NAME)
@@ -82,6 +83,22 @@ fn shared() -> &'static Shared {
 /// The shared runtime (built on first call).
 pub fn runtime() -> &'static Runtime {
     &shared().rt
+}
+
+/// Rust programs, the JVM, CPython and Node ignore SIGPIPE; a Swift or C host keeps the default
+/// action, which kills the process when a socket write meets a connection the peer closed
+/// (vectored writes, as hyper and rustls use, cannot pass MSG_NOSIGNAL). Unless the host
+/// installed a handler of its own, ignore it, so the write fails with EPIPE instead.
+fn ignore_sigpipe() {
+    // SAFETY: reads, then maybe sets, a signal disposition; no handler code of ours runs.
+    unsafe {
+        let mut current: libc::sigaction = std::mem::zeroed();
+        if libc::sigaction(libc::SIGPIPE, std::ptr::null(), &mut current) == 0
+            && current.sa_sigaction == libc::SIG_DFL
+        {
+            libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+        }
+    }
 }
 
 /// Settings every HTTP client of ours shares.

@@ -9,6 +9,7 @@ use crate::auth::{CertificateKey, Credential, TokenSource};
 use crate::client::{Client, ClientBuilder};
 use crate::cloud::Cloud;
 use crate::error::Error;
+use crate::http::PacingLimit;
 
 #[derive(Clone, Default)]
 pub struct Settings {
@@ -29,6 +30,9 @@ pub struct Settings {
     pub ca_cert_pem: Option<String>,
     pub timeout: Option<Duration>,
     pub max_retries: Option<usize>,
+    /// Client-side pace of `/invitations`, per 5 s (Graph's limit, 150, by default); 0 turns
+    /// pacing off, e.g. when another mechanism already paces this tenant.
+    pub invitations_per_5s: Option<u32>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -50,6 +54,7 @@ impl std::fmt::Debug for Settings {
             .field("ca_cert_pem", &self.ca_cert_pem.as_ref().map(|_| "(pem)"))
             .field("timeout", &self.timeout)
             .field("max_retries", &self.max_retries)
+            .field("invitations_per_5s", &self.invitations_per_5s)
             .finish()
     }
 }
@@ -96,6 +101,7 @@ impl Settings {
             ca_cert_pem: self.ca_cert_pem.or(other.ca_cert_pem),
             timeout: self.timeout.or(other.timeout),
             max_retries: self.max_retries.or(other.max_retries),
+            invitations_per_5s: self.invitations_per_5s.or(other.invitations_per_5s),
         }
     }
 
@@ -193,6 +199,18 @@ impl Settings {
         }
         if let Some(n) = self.max_retries {
             b = b.max_retries(n);
+        }
+        match self.invitations_per_5s {
+            None => {}
+            Some(0) => b = b.invitation_pacing(None),
+            Some(n) => {
+                let d = PacingLimit::default();
+                b = b.invitation_pacing(Some(PacingLimit {
+                    requests: n,
+                    burst: d.burst.min(n),
+                    ..d
+                }));
+            }
         }
         Ok(b)
     }

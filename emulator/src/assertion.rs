@@ -93,8 +93,8 @@ pub fn verify_certificate(
         .map_err(|_| fail(50027, "JWT token is invalid or malformed."))?;
     let Some(pem) = app.certificate_pem.as_deref() else {
         return Err(fail(
-            7000215,
-            format!("Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '{}'.", app.client_id),
+            700027,
+            format!("The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '{}'.]", app.client_id),
         ));
     };
     let info = cert_info(pem)

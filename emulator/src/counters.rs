@@ -16,11 +16,12 @@ pub struct Counters {
 }
 
 impl Counters {
-    pub fn record(&mut self, method: &str, route: &str, status: u16) {
+    /// `outcome` is the status code, or `dropped` for a connection closed without an answer.
+    pub fn record(&mut self, method: &str, route: &str, outcome: &str) {
         self.total_requests += 1;
         *self
             .requests
-            .entry(format!("{method} {route} {status}"))
+            .entry(format!("{method} {route} {outcome}"))
             .or_insert(0) += 1;
     }
 }

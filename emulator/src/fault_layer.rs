@@ -27,6 +27,46 @@ fn dropped() -> Response {
     r
 }
 
+/// Keeps the real status and headers but sends only half of the body, then fails the body
+/// stream so the server aborts the connection mid-response.
+async fn cut_mid_body(resp: Response) -> Response {
+    if resp
+        .extensions()
+        .get::<crate::graph_error::PendingError>()
+        .is_some()
+    {
+        // Error bodies are rendered later; cut before the response instead.
+        return dropped();
+    }
+    let (mut parts, body) = resp.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let half = bytes.slice(..bytes.len() / 2);
+    parts.headers.remove(http::header::CONTENT_LENGTH);
+    // The pause lets hyper flush the head and the first half before the failure aborts.
+    let stream = futures_util::stream::unfold(0u8, move |step| {
+        let half = half.clone();
+        async move {
+            match step {
+                0 => Some((Ok(half), 1)),
+                1 => {
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    Some((
+                        Err(std::io::Error::new(
+                            std::io::ErrorKind::ConnectionAborted,
+                            "connection dropped mid-response by fault injection",
+                        )),
+                        2,
+                    ))
+                }
+                _ => None,
+            }
+        }
+    });
+    Response::from_parts(parts, axum::body::Body::from_stream(stream))
+}
+
 /// `invitations` or `users` for `/v1.0/invitations…` and `/beta/users…`.
 fn workload(path: &str) -> Option<&'static str> {
     let rest = path
@@ -58,6 +98,21 @@ pub async fn apply(State(app): State<AppState>, req: Request, next: Next) -> Res
         format!("{:x}|{method} {path}", h.finish())
     };
 
+    // An early retry is refused before anything else: it must not use up scripted faults.
+    if graph {
+        let early = lock(&app.throttler).early(&early_key);
+        if let Some(wait) = early {
+            lock(&app.counters).early_retries += 1;
+            let format = lock(&app.faults)
+                .faults
+                .throttle
+                .as_ref()
+                .map(|t| t.retry_after)
+                .unwrap_or(RetryAfterFormat::Integer);
+            return GraphError::throttled(format_retry_after(format, wait)).into_response();
+        }
+    }
+
     let (latency, decision, format, rule) = {
         let mut f = lock(&app.faults);
         let latency = f.latency();
@@ -78,16 +133,6 @@ pub async fn apply(State(app): State<AppState>, req: Request, next: Next) -> Res
         tokio::time::sleep(d).await;
     }
 
-    if graph {
-        let early = lock(&app.throttler).early(&early_key);
-        if let Some(wait) = early {
-            lock(&app.counters).early_retries += 1;
-            let ra = format_retry_after(format, wait)
-                .or_else(|| Some(wait.as_secs_f64().ceil().max(1.0).to_string()));
-            return GraphError::throttled(ra).into_response();
-        }
-    }
-
     let resp = match decision {
         Decision::Pass => {
             let throttled = match (&rule, graph) {
@@ -105,10 +150,14 @@ pub async fn apply(State(app): State<AppState>, req: Request, next: Next) -> Res
             }
         }
         Decision::Scripted {
+            mid_response: true, ..
+        } => cut_mid_body(next.run(req).await).await,
+        Decision::Scripted {
             status,
             retry_after,
             act_first,
             drop,
+            ..
         } => {
             if act_first {
                 let _ = next.run(req).await;

@@ -82,6 +82,9 @@ pub struct ScriptedFault {
     pub retry_after: Option<serde_json::Value>,
     pub act_first: bool,
     pub drop: bool,
+    /// Carry the request out, send the status line, headers and part of the body, then cut
+    /// the connection (implies `actFirst`).
+    pub drop_mid_response: bool,
 }
 
 impl Default for ScriptedFault {
@@ -94,6 +97,7 @@ impl Default for ScriptedFault {
             retry_after: None,
             act_first: false,
             drop: false,
+            drop_mid_response: false,
         }
     }
 }
@@ -151,6 +155,7 @@ pub enum Decision {
         retry_after: Option<String>,
         act_first: bool,
         drop: bool,
+        mid_response: bool,
     },
     Random(u16),
     Drop,
@@ -217,6 +222,7 @@ impl FaultState {
                 retry_after,
                 act_first: s.act_first,
                 drop: s.drop,
+                mid_response: s.drop_mid_response,
             };
         }
         if !graph {

@@ -91,7 +91,16 @@ pub async fn outer(State(app): State<AppState>, mut req: Request, next: Next) ->
             .get::<RouteKey>()
             .map(|r| r.0.clone())
             .unwrap_or_else(|| path.clone());
-        lock(&app.counters).record(&method, &route, status);
+        let outcome = if resp
+            .extensions()
+            .get::<crate::fault_layer::DropConnection>()
+            .is_some()
+        {
+            "dropped".to_string()
+        } else {
+            status.to_string()
+        };
+        lock(&app.counters).record(&method, &route, &outcome);
     }
     tracing::info!(
         target: "graph_emulator::request",

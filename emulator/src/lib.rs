@@ -3,6 +3,7 @@
 //! under `/_emulator/` (see `CONTROL_API.md`).
 
 mod assertion;
+pub mod cli;
 mod config;
 mod counters;
 mod error;

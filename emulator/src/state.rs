@@ -77,7 +77,7 @@ pub struct Tenant {
     pub tickets: HashMap<String, String>,
     #[serde(skip)]
     index: UserIndex,
-    /// user id → when it was created here (replication lag); not persisted.
+    /// guest id → when an invitation created it (replication lag); not persisted.
     #[serde(skip)]
     pub created: HashMap<String, Instant>,
 }
@@ -183,9 +183,6 @@ impl Tenant {
     pub fn insert_user(&mut self, user: Value) -> usize {
         let i = self.users.len();
         Self::index_one(&mut self.index, i, &user);
-        if let Some(id) = str_of(&user, "id") {
-            self.created.insert(id.to_string(), Instant::now());
-        }
         self.users.push(user);
         i
     }

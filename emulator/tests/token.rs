@@ -27,7 +27,11 @@ async fn aad_error(r: reqwest::Response, status: u16, error: &str, code: u64) ->
     assert_eq!(v["error_codes"][0], code, "{v}");
     let d = v["error_description"].as_str().unwrap();
     assert!(d.starts_with(&format!("AADSTS{code}: ")), "{d}");
-    assert!(d.contains("\r\nTrace ID: ") && d.contains("\r\nCorrelation ID: ") && d.contains("\r\nTimestamp: "));
+    assert!(
+        d.contains("\r\nTrace ID: ")
+            && d.contains("\r\nCorrelation ID: ")
+            && d.contains("\r\nTimestamp: ")
+    );
     for k in ["timestamp", "trace_id", "correlation_id"] {
         assert!(v[k].is_string(), "{k}");
     }
@@ -37,9 +41,17 @@ async fn aad_error(r: reqwest::Response, status: u16, error: &str, code: u64) ->
 #[tokio::test]
 async fn secret_in_form_for_every_tenant_form() {
     let env = start().await;
-    for tenant in ["contoso.onmicrosoft.com", DEFAULT_TENANT_ID, DEFAULT_VERIFIED_DOMAIN, "CONTOSO.COM"] {
+    for tenant in [
+        "contoso.onmicrosoft.com",
+        DEFAULT_TENANT_ID,
+        DEFAULT_VERIFIED_DOMAIN,
+        "CONTOSO.COM",
+    ] {
         let r = env
-            .token_response(tenant, &form(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, SCOPE))
+            .token_response(
+                tenant,
+                &form(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, SCOPE),
+            )
             .await;
         assert_eq!(r.status(), 200, "{tenant}");
         let v: Value = r.json().await.unwrap();
@@ -55,13 +67,20 @@ async fn secret_in_form_for_every_tenant_form() {
         .unwrap();
         assert_eq!(claims["tid"], DEFAULT_TENANT_ID);
         assert_eq!(claims["appid"], DEFAULT_CLIENT_ID);
-        assert!(claims["roles"].as_array().unwrap().iter().any(|r| r == "User.Invite.All"));
+        assert!(claims["roles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r == "User.Invite.All"));
         assert!(claims["exp"].as_u64().unwrap() > 0);
     }
     // The emulator's own base URL is a valid resource too.
     let own = format!("{}/.default", env.base);
     let r = env
-        .token_response("contoso.com", &form(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, &own))
+        .token_response(
+            "contoso.com",
+            &form(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, &own),
+        )
         .await;
     assert_eq!(r.status(), 200);
     assert_eq!(env.counters().await["tokenRequests"], 5);
@@ -94,7 +113,10 @@ async fn secret_in_basic_auth() {
 async fn errors() {
     let env = start().await;
     let r = env
-        .token_response("nowhere.onmicrosoft.com", &form(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, SCOPE))
+        .token_response(
+            "nowhere.onmicrosoft.com",
+            &form(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, SCOPE),
+        )
         .await;
     aad_error(r, 400, "invalid_request", 90002).await;
     let r = env
@@ -102,7 +124,10 @@ async fn errors() {
         .await;
     aad_error(r, 401, "invalid_client", 7000215).await;
     let r = env
-        .token_response("contoso.com", &form("99999999-0000-0000-0000-000000000000", "x", SCOPE))
+        .token_response(
+            "contoso.com",
+            &form("99999999-0000-0000-0000-000000000000", "x", SCOPE),
+        )
         .await;
     aad_error(r, 400, "unauthorized_client", 700016).await;
     for scope in [
@@ -110,7 +135,10 @@ async fn errors() {
         "https://graph.microsoft.com/User.Read",
     ] {
         let r = env
-            .token_response("contoso.com", &form(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, scope))
+            .token_response(
+                "contoso.com",
+                &form(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, scope),
+            )
             .await;
         assert_eq!(r.status(), 400);
         let v: Value = r.json().await.unwrap();
@@ -119,14 +147,22 @@ async fn errors() {
     let r = env
         .token_response(
             "contoso.com",
-            &form(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, "https://management.azure.com/.default"),
+            &form(
+                DEFAULT_CLIENT_ID,
+                DEFAULT_CLIENT_SECRET,
+                "https://management.azure.com/.default",
+            ),
         )
         .await;
     assert_eq!(r.status(), 400);
     let r = env
         .token_response(
             "contoso.com",
-            &[("grant_type", "client_credentials"), ("client_id", DEFAULT_CLIENT_ID), ("scope", SCOPE)],
+            &[
+                ("grant_type", "client_credentials"),
+                ("client_id", DEFAULT_CLIENT_ID),
+                ("scope", SCOPE),
+            ],
         )
         .await;
     aad_error(r, 401, "invalid_client", 7000216).await;
@@ -137,7 +173,11 @@ async fn errors() {
     let r = env
         .token_response(
             "contoso.com",
-            &[("grant_type", "client_credentials"), ("client_id", DEFAULT_CLIENT_ID), ("client_secret", DEFAULT_CLIENT_SECRET)],
+            &[
+                ("grant_type", "client_credentials"),
+                ("client_id", DEFAULT_CLIENT_ID),
+                ("client_secret", DEFAULT_CLIENT_SECRET),
+            ],
         )
         .await;
     aad_error(r, 400, "invalid_request", 900144).await;
@@ -166,10 +206,17 @@ async fn app_token_lifetime_and_roles_from_control_api() {
         serde_json::json!({"clientId": "abc", "clientSecret": "s3", "roles": ["User.Read.All"], "tokenLifetimeSecs": 60}),
     )
     .await;
-    let r = env.token_response("contoso.com", &form("abc", "s3", SCOPE)).await;
+    let r = env
+        .token_response("contoso.com", &form("abc", "s3", SCOPE))
+        .await;
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["expires_in"], 60);
     let tok = v["access_token"].as_str().unwrap();
     assert_eq!(env.get(tok, "/v1.0/users").await.status(), 200);
-    assert_eq!(env.invite(tok, common::invitation("z@fabrikam.com")).await.status(), 401);
+    assert_eq!(
+        env.invite(tok, common::invitation("z@fabrikam.com"))
+            .await
+            .status(),
+        401
+    );
 }

@@ -8,7 +8,9 @@ use serde_json::{json, Value};
 async fn seed_guests(env: &Env, tok: &str, n: usize) -> Vec<Value> {
     let mut out = Vec::new();
     for i in 0..n {
-        let r = env.invite(tok, invitation(&format!("guest{i:03}@fabrikam.com"))).await;
+        let r = env
+            .invite(tok, invitation(&format!("guest{i:03}@fabrikam.com")))
+            .await;
         assert_eq!(r.status(), 201);
         out.push(r.json().await.unwrap());
     }
@@ -32,28 +34,55 @@ async fn default_properties_and_select() {
     let tok = env.token().await;
     seed_guests(&env, &tok, 1).await;
     let v: Value = list(&env, &tok, "", false).await.json().await.unwrap();
-    assert_eq!(v["@odata.context"], format!("{}/v1.0/$metadata#users", env.base));
+    assert_eq!(
+        v["@odata.context"],
+        format!("{}/v1.0/$metadata#users", env.base)
+    );
     let u = &v["value"][0];
     let keys: Vec<&str> = u.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(
         keys,
-        ["businessPhones", "displayName", "givenName", "id", "jobTitle", "mail", "mobilePhone",
-         "officeLocation", "preferredLanguage", "surname", "userPrincipalName"]
+        [
+            "businessPhones",
+            "displayName",
+            "givenName",
+            "id",
+            "jobTitle",
+            "mail",
+            "mobilePhone",
+            "officeLocation",
+            "preferredLanguage",
+            "surname",
+            "userPrincipalName"
+        ]
     );
     assert!(u.get("externalUserState").is_none());
-    let v: Value = list(&env, &tok, "?$select=id,externalUserState,creationType", false)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let v: Value = list(
+        &env,
+        &tok,
+        "?$select=id,externalUserState,creationType",
+        false,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
     assert_eq!(
         v["@odata.context"],
-        format!("{}/v1.0/$metadata#users(id,externalUserState,creationType)", env.base)
+        format!(
+            "{}/v1.0/$metadata#users(id,externalUserState,creationType)",
+            env.base
+        )
     );
     assert_eq!(v["value"][0]["externalUserState"], "PendingAcceptance");
     assert_eq!(v["value"][0]["creationType"], "Invitation");
     assert_eq!(v["value"][0].as_object().unwrap().len(), 3);
-    graph_error(list(&env, &tok, "?$select=nope", false).await, 400, "BadRequest").await;
+    graph_error(
+        list(&env, &tok, "?$select=nope", false).await,
+        400,
+        "BadRequest",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -67,7 +96,10 @@ async fn lookup_filter_like_the_client_sends() {
     let r = env
         .http
         .get(env.url("/v1.0/users"))
-        .query(&[("$filter", filter.as_str()), ("$select", "id,mail,externalUserState")])
+        .query(&[
+            ("$filter", filter.as_str()),
+            ("$select", "id,mail,externalUserState"),
+        ])
         .bearer_auth(&tok)
         .send()
         .await
@@ -97,7 +129,13 @@ async fn lookup_filter_like_the_client_sends() {
         assert_eq!(v["value"].as_array().unwrap().len(), n, "{q}");
     }
     // Percent-encoded by hand, + for spaces.
-    let r = list(&env, &tok, "?%24filter=mail+eq+%27other%40fabrikam.com%27", false).await;
+    let r = list(
+        &env,
+        &tok,
+        "?%24filter=mail+eq+%27other%40fabrikam.com%27",
+        false,
+    )
+    .await;
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["value"].as_array().unwrap().len(), 1);
 }
@@ -108,21 +146,57 @@ async fn advanced_queries_need_header_and_count() {
     let tok = env.token().await;
     seed_guests(&env, &tok, 3).await;
     let q = "?$filter=endsWith(mail,'@fabrikam.com')";
-    let v = graph_error(list(&env, &tok, q, false).await, 400, "Request_UnsupportedQuery").await;
+    let v = graph_error(
+        list(&env, &tok, q, false).await,
+        400,
+        "Request_UnsupportedQuery",
+    )
+    .await;
     assert_eq!(v["error"]["message"], "Unsupported Query.");
-    graph_error(list(&env, &tok, q, true).await, 400, "Request_UnsupportedQuery").await;
-    graph_error(list(&env, &tok, &format!("{q}&$count=true"), false).await, 400, "Request_UnsupportedQuery").await;
-    let v: Value = list(&env, &tok, &format!("{q}&$count=true"), true).await.json().await.unwrap();
+    graph_error(
+        list(&env, &tok, q, true).await,
+        400,
+        "Request_UnsupportedQuery",
+    )
+    .await;
+    graph_error(
+        list(&env, &tok, &format!("{q}&$count=true"), false).await,
+        400,
+        "Request_UnsupportedQuery",
+    )
+    .await;
+    let v: Value = list(&env, &tok, &format!("{q}&$count=true"), true)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(v["@odata.count"], 3);
     assert_eq!(v["value"].as_array().unwrap().len(), 3);
     // $count=true without the header is silently ignored.
-    let v: Value = list(&env, &tok, "?$count=true", false).await.json().await.unwrap();
+    let v: Value = list(&env, &tok, "?$count=true", false)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(v.get("@odata.count").is_none());
     // ne needs advanced too.
-    graph_error(list(&env, &tok, "?$filter=userType ne 'Member'", false).await, 400, "Request_UnsupportedQuery").await;
+    graph_error(
+        list(&env, &tok, "?$filter=userType ne 'Member'", false).await,
+        400,
+        "Request_UnsupportedQuery",
+    )
+    .await;
     // $search without the header.
-    let v = graph_error(list(&env, &tok, "?$search=\"displayName:guest\"", false).await, 400, "Request_UnsupportedQuery").await;
-    assert!(v["error"]["message"].as_str().unwrap().contains("ConsistencyLevel: eventual"));
+    let v = graph_error(
+        list(&env, &tok, "?$search=\"displayName:guest\"", false).await,
+        400,
+        "Request_UnsupportedQuery",
+    )
+    .await;
+    assert!(v["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("ConsistencyLevel: eventual"));
 }
 
 #[tokio::test]
@@ -152,7 +226,14 @@ async fn filter_errors_and_or_limit() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    for bad in ["mail eq", "((((", "mail eq 'x", "UserState eq 'x'", "mail eq 'x' or '1' eq '1'", "\u{0}"] {
+    for bad in [
+        "mail eq",
+        "((((",
+        "mail eq 'x",
+        "UserState eq 'x'",
+        "mail eq 'x' or '1' eq '1'",
+        "\u{0}",
+    ] {
         let r = env
             .http
             .get(env.url("/v1.0/users"))
@@ -208,17 +289,43 @@ async fn paging_250_guests_with_skiptoken() {
     assert_eq!(pages, 3);
     assert_eq!(seen.len(), 250);
     // $top
-    let v: Value = list(&env, &tok, "?$top=999", false).await.json().await.unwrap();
+    let v: Value = list(&env, &tok, "?$top=999", false)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(v["value"].as_array().unwrap().len(), 250);
     assert!(v.get("@odata.nextLink").is_none());
-    let v: Value = list(&env, &tok, "?$top=7", false).await.json().await.unwrap();
+    let v: Value = list(&env, &tok, "?$top=7", false)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(v["value"].as_array().unwrap().len(), 7);
     for bad in ["?$top=1000", "?$top=0", "?$top=x"] {
-        graph_error(list(&env, &tok, bad, false).await, 400, "Request_BadRequest").await;
+        graph_error(
+            list(&env, &tok, bad, false).await,
+            400,
+            "Request_BadRequest",
+        )
+        .await;
     }
-    let v = graph_error(list(&env, &tok, "?$skip=10", false).await, 400, "Request_BadRequest").await;
-    assert_eq!(v["error"]["message"], "'$skip' is not supported by the service.");
-    graph_error(list(&env, &tok, "?$skiptoken=garbage", false).await, 400, "Request_BadRequest").await;
+    let v = graph_error(
+        list(&env, &tok, "?$skip=10", false).await,
+        400,
+        "Request_BadRequest",
+    )
+    .await;
+    assert_eq!(
+        v["error"]["message"],
+        "'$skip' is not supported by the service."
+    );
+    graph_error(
+        list(&env, &tok, "?$skiptoken=garbage", false).await,
+        400,
+        "Request_BadRequest",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -226,7 +333,12 @@ async fn count_segment() {
     let env = start().await;
     let tok = env.token().await;
     seed_guests(&env, &tok, 4).await;
-    let v = graph_error(env.get(&tok, "/v1.0/users/$count").await, 400, "Request_BadRequest").await;
+    let v = graph_error(
+        env.get(&tok, "/v1.0/users/$count").await,
+        400,
+        "Request_BadRequest",
+    )
+    .await;
     assert_eq!(v["error"]["message"], "$count is not currently supported.");
     let r = env
         .http
@@ -238,7 +350,10 @@ async fn count_segment() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain"));
     assert_eq!(r.text().await.unwrap(), "4");
 }
 
@@ -252,11 +367,17 @@ async fn get_by_id_and_upn() {
     let r = env.get(&tok, &format!("/v1.0/users/{id}")).await;
     assert_eq!(r.status(), 200);
     let v: Value = r.json().await.unwrap();
-    assert_eq!(v["@odata.context"], format!("{}/v1.0/$metadata#users/$entity", env.base));
+    assert_eq!(
+        v["@odata.context"],
+        format!("{}/v1.0/$metadata#users/$entity", env.base)
+    );
     assert_eq!(v["id"], id);
     let encoded = upn.replace('#', "%23").to_uppercase();
     let v: Value = env
-        .get(&tok, &format!("/v1.0/users/{encoded}?$select=externalUserState"))
+        .get(
+            &tok,
+            &format!("/v1.0/users/{encoded}?$select=externalUserState"),
+        )
         .await
         .json()
         .await
@@ -264,9 +385,17 @@ async fn get_by_id_and_upn() {
     assert_eq!(v["externalUserState"], "PendingAcceptance");
     assert_eq!(
         v["@odata.context"],
-        format!("{}/v1.0/$metadata#users(externalUserState)/$entity", env.base)
+        format!(
+            "{}/v1.0/$metadata#users(externalUserState)/$entity",
+            env.base
+        )
     );
-    let v = graph_error(env.get(&tok, "/v1.0/users/nobody@contoso.com").await, 404, "Request_ResourceNotFound").await;
+    let v = graph_error(
+        env.get(&tok, "/v1.0/users/nobody@contoso.com").await,
+        404,
+        "Request_ResourceNotFound",
+    )
+    .await;
     assert_eq!(v["error"]["message"], "Resource 'nobody@contoso.com' does not exist or one of its queried reference-property objects are not present.");
 }
 
@@ -276,29 +405,126 @@ async fn permissions() {
     let none = env.static_token(json!({"roles": []})).await;
     for p in ["/v1.0/users", "/v1.0/users/x", "/v1.0/users/$count"] {
         let v = graph_error(env.get(&none, p).await, 403, "Authorization_RequestDenied").await;
-        assert_eq!(v["error"]["message"], "Insufficient privileges to complete the operation.");
+        assert_eq!(
+            v["error"]["message"],
+            "Insufficient privileges to complete the operation."
+        );
     }
-    graph_error(env.get("", "/v1.0/users").await, 401, "InvalidAuthenticationToken").await;
+    graph_error(
+        env.get("", "/v1.0/users").await,
+        401,
+        "InvalidAuthenticationToken",
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn domains_list_the_tenant() {
     let env = start().await;
     let tok = env.token().await;
-    env.control_post("/_emulator/domains", json!({"id": "fabrikam.net", "isVerified": false})).await;
+    env.control_post(
+        "/_emulator/domains",
+        json!({"id": "fabrikam.net", "isVerified": false}),
+    )
+    .await;
     let r = env.get(&tok, "/v1.0/domains").await;
     assert_eq!(r.status(), 200);
     let v: Value = r.json().await.unwrap();
-    assert_eq!(v["@odata.context"], format!("{}/v1.0/$metadata#domains", env.base));
+    assert_eq!(
+        v["@odata.context"],
+        format!("{}/v1.0/$metadata#domains", env.base)
+    );
     let ids: Vec<(&str, bool)> = v["value"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| (d["id"].as_str().unwrap(), d["isVerified"].as_bool().unwrap()))
+        .map(|d| {
+            (
+                d["id"].as_str().unwrap(),
+                d["isVerified"].as_bool().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         ids,
-        [("contoso.onmicrosoft.com", true), ("contoso.com", true), ("fabrikam.net", false)]
+        [
+            ("contoso.onmicrosoft.com", true),
+            ("contoso.com", true),
+            ("fabrikam.net", false)
+        ]
     );
-    graph_error(env.get("", "/v1.0/domains").await, 401, "InvalidAuthenticationToken").await;
+    graph_error(
+        env.get("", "/v1.0/domains").await,
+        401,
+        "InvalidAuthenticationToken",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn search_with_eventual_consistency() {
+    let env = start().await;
+    let tok = env.token().await;
+    for (email, name) in [
+        ("taylor@fabrikam.com", "Taylor Swift"),
+        ("sam@fabrikam.com", "Sam Taylorson"),
+        ("lee@other.org", "Lee Chan"),
+    ] {
+        env.invite(&tok, json!({"invitedUserEmailAddress": email, "inviteRedirectUrl": "https://x.example", "invitedUserDisplayName": name}))
+            .await;
+    }
+    let names = |v: &Value| -> Vec<String> {
+        v["value"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["displayName"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let v: Value = list(
+        &env,
+        &tok,
+        "?$search=\"displayName:taylor\"&$count=true",
+        true,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(names(&v), ["Taylor Swift", "Sam Taylorson"]);
+    assert_eq!(v["@odata.count"], 2);
+    let v: Value = list(
+        &env,
+        &tok,
+        "?$search=\"displayName:taylor\" AND \"mail:sam\"",
+        true,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(names(&v), ["Sam Taylorson"]);
+    let v: Value = list(
+        &env,
+        &tok,
+        "?$search=\"displayName:lee\" OR \"mail:taylor\"",
+        true,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(names(&v), ["Taylor Swift", "Lee Chan"]);
+    graph_error(
+        list(&env, &tok, "?$search=taylor", true).await,
+        400,
+        "Request_UnsupportedQuery",
+    )
+    .await;
+    graph_error(
+        list(&env, &tok, "?$search=\"jobTitle:x\"", true).await,
+        400,
+        "Request_UnsupportedQuery",
+    )
+    .await;
 }

@@ -9,11 +9,15 @@ use std::time::Duration;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 
-/// Requests per window and the window, e.g. 150 per 5 s.
+/// Requests per window and the window, e.g. 150 per 5 s, and how many may go at once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PacingLimit {
     pub requests: u32,
     pub per: Duration,
+    /// Requests allowed back to back before the steady rate applies. Kept well below
+    /// `requests` on purpose: Graph's own bucket then keeps slack for network jitter, so the
+    /// steady rate is Graph's full rate without tripping 429s.
+    pub burst: u32,
 }
 
 impl Default for PacingLimit {
@@ -21,6 +25,7 @@ impl Default for PacingLimit {
         PacingLimit {
             requests: 150,
             per: Duration::from_secs(5),
+            burst: 30,
         }
     }
 }
@@ -28,7 +33,7 @@ impl Default for PacingLimit {
 #[derive(Clone)]
 pub(crate) struct Pacer(Option<Arc<DefaultDirectRateLimiter>>);
 
-type Registry = Mutex<HashMap<(String, u32, Duration), Arc<DefaultDirectRateLimiter>>>;
+type Registry = Mutex<HashMap<(String, u32, Duration, u32), Arc<DefaultDirectRateLimiter>>>;
 
 fn registry() -> &'static Registry {
     static R: OnceLock<Registry> = OnceLock::new();
@@ -48,8 +53,14 @@ impl Pacer {
         let Some(quota) = Quota::with_period(limit.per / limit.requests) else {
             return Pacer::disabled();
         };
-        let quota = quota.allow_burst(n);
-        let key = (tenant.to_ascii_lowercase(), limit.requests, limit.per);
+        let burst = NonZeroU32::new(limit.burst.clamp(1, limit.requests)).unwrap_or(n);
+        let quota = quota.allow_burst(burst);
+        let key = (
+            tenant.to_ascii_lowercase(),
+            limit.requests,
+            limit.per,
+            limit.burst,
+        );
         let mut map = registry().lock().unwrap_or_else(|e| e.into_inner());
         let lim = map
             .entry(key)

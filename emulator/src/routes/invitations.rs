@@ -428,6 +428,11 @@ async fn create_inner(app: AppState, req: Request) -> Result<Response, GraphErro
         idx
     } else {
         let user = guest_user(tenant, &email, display_name.as_deref(), &user_type);
+        if let Some(id) = str_of(&user, "id") {
+            tenant
+                .created
+                .insert(id.to_string(), std::time::Instant::now());
+        }
         tenant.insert_user(user)
     };
 

@@ -147,10 +147,23 @@ pub async fn read_json(parts: &Parts, body: Body) -> Result<serde_json::Value, G
     serde_json::from_slice(&bytes).map_err(|_| GraphError::unreadable_json())
 }
 
+/// Reads a body within [`BODY_LIMIT`] and 30 s, so neither a huge nor a stalled body can
+/// tie up a request.
 pub async fn read_body(body: Body) -> Result<bytes::Bytes, GraphError> {
-    axum::body::to_bytes(body, BODY_LIMIT)
-        .await
-        .map_err(|_| GraphError::too_large())
+    match tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        axum::body::to_bytes(body, BODY_LIMIT),
+    )
+    .await
+    {
+        Ok(Ok(b)) => Ok(b),
+        Ok(Err(_)) => Err(GraphError::too_large()),
+        Err(_) => Err(GraphError::new(
+            408,
+            "RequestTimeout",
+            "The request body was not received in time.",
+        )),
+    }
 }
 
 /// Runs a fallible handler body.

@@ -142,7 +142,7 @@ async fn token_inner(app: &AppState, req: Request) -> Result<Response, AadFailur
             c.to_ascii_lowercase()
                 .starts_with("application/x-www-form-urlencoded")
         });
-    let bytes = axum::body::to_bytes(body, 1024 * 1024)
+    let bytes = super::read_body(body)
         .await
         .map_err(|_| missing("grant_type"))?;
     let mut form: HashMap<String, String> = HashMap::new();

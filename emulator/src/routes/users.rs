@@ -182,6 +182,71 @@ fn context(base: &str, ver: &str, select: Option<&[String]>, entity: bool) -> St
     format!("{base}/{ver}/$metadata#users{sel}{ent}")
 }
 
+/// `$search="displayName:taylor" AND "mail:fab"`: each term matches the start of any word of
+/// the property, case-insensitively (Graph's tokenized search on directory objects).
+struct Search {
+    terms: Vec<(String, String)>,
+    all: bool,
+}
+
+const SEARCHABLE: &[&str] = &[
+    "displayName",
+    "givenName",
+    "surname",
+    "mail",
+    "userPrincipalName",
+    "mailNickname",
+];
+
+fn parse_search(raw: &str) -> Result<Search, GraphError> {
+    let invalid = || {
+        GraphError::new(
+            400,
+            "Request_UnsupportedQuery",
+            format!("Invalid $search query: {raw}"),
+        )
+    };
+    let (parts, all) = if raw.contains(" OR ") && !raw.contains(" AND ") {
+        (raw.split(" OR ").collect::<Vec<_>>(), false)
+    } else {
+        (raw.split(" AND ").collect::<Vec<_>>(), true)
+    };
+    let mut terms = Vec::new();
+    for p in parts {
+        let p = p.trim();
+        let inner = p
+            .strip_prefix('"')
+            .and_then(|x| x.strip_suffix('"'))
+            .ok_or_else(invalid)?;
+        let (prop, term) = inner.split_once(':').ok_or_else(invalid)?;
+        let prop = SEARCHABLE
+            .iter()
+            .find(|s| s.eq_ignore_ascii_case(prop.trim()))
+            .ok_or_else(invalid)?;
+        terms.push(((*prop).to_string(), term.trim().to_lowercase()));
+    }
+    Ok(Search { terms, all })
+}
+
+impl Search {
+    fn matches(&self, user: &Value) -> bool {
+        let hit = |(prop, term): &(String, String)| {
+            let Some(v) = user.get(prop).and_then(Value::as_str) else {
+                return false;
+            };
+            let v = v.to_lowercase();
+            v.starts_with(term.as_str())
+                || v.split(|c: char| !c.is_alphanumeric())
+                    .any(|w| w.starts_with(term.as_str()))
+        };
+        if self.all {
+            self.terms.iter().all(hit)
+        } else {
+            self.terms.iter().any(hit)
+        }
+    }
+}
+
 const TOKEN_PREFIX: &str = "emu1:";
 
 fn encode_skiptoken(tenant: &str, next: usize) -> String {
@@ -205,6 +270,7 @@ fn decode_skiptoken(tenant: &str, token: &str) -> Option<usize> {
 fn matching<'a>(
     tenant: &'a Tenant,
     filter: Option<&'a Filter>,
+    search: Option<&'a Search>,
     from: usize,
 ) -> impl Iterator<Item = (usize, &'a Value)> + 'a {
     tenant
@@ -213,6 +279,7 @@ fn matching<'a>(
         .enumerate()
         .skip(from)
         .filter(move |(_, u)| filter.is_none_or(|f| f.matches(u)))
+        .filter(move |(_, u)| search.is_none_or(|s| s.matches(u)))
 }
 
 pub async fn list(State(app): State<AppState>, req: Request) -> Response {
@@ -264,6 +331,7 @@ fn list_inner(app: &AppState, req: Request) -> Result<Response, GraphError> {
     };
     let filter = filter_of(&o, advanced)?;
     let select = select_of(&o)?;
+    let search = o.search.as_deref().map(parse_search).transpose()?;
 
     let (page, next, total, tenant_id) = {
         let data = lock(&app.data);
@@ -278,7 +346,7 @@ fn list_inner(app: &AppState, req: Request) -> Result<Response, GraphError> {
                 )
             })?,
         };
-        let mut iter = matching(tenant, filter.as_ref(), start);
+        let mut iter = matching(tenant, filter.as_ref(), search.as_ref(), start);
         let page: Vec<Value> = iter
             .by_ref()
             .take(top)
@@ -286,7 +354,7 @@ fn list_inner(app: &AppState, req: Request) -> Result<Response, GraphError> {
             .collect();
         let next = iter.next().map(|(i, _)| i);
         let total = if advanced && o.skiptoken.is_none() {
-            Some(matching(tenant, filter.as_ref(), 0).count())
+            Some(matching(tenant, filter.as_ref(), search.as_ref(), 0).count())
         } else {
             None
         };
@@ -332,9 +400,10 @@ fn count_inner(app: &AppState, req: Request) -> Result<Response, GraphError> {
     }
     let o = options(&parts);
     let filter = filter_of(&o, true)?;
+    let search = o.search.as_deref().map(parse_search).transpose()?;
     let data = lock(&app.data);
     let tenant = data.tenant_by_id(&claims.tid).ok_or_else(tenant_gone)?;
-    let n = matching(tenant, filter.as_ref(), 0).count();
+    let n = matching(tenant, filter.as_ref(), search.as_ref(), 0).count();
     drop(data);
     let mut resp = Response::new(Body::from(n.to_string()));
     resp.headers_mut().insert(

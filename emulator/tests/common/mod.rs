@@ -40,7 +40,8 @@ impl Env {
 
     /// A token for the default app through the real token endpoint.
     pub async fn token(&self) -> String {
-        self.token_for(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET).await
+        self.token_for(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)
+            .await
     }
 
     pub async fn token_for(&self, client_id: &str, secret: &str) -> String {
@@ -137,7 +138,10 @@ pub async fn graph_error(r: reqwest::Response, status: u16, code: &str) -> Value
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    assert!(ct.starts_with("application/json;odata.metadata=minimal"), "{ct}");
+    assert!(
+        ct.starts_with("application/json;odata.metadata=minimal"),
+        "{ct}"
+    );
     let rid = r
         .headers()
         .get("request-id")

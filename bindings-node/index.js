@@ -1,0 +1,246 @@
+'use strict'
+// entra-invite for Node: a Promise API over the Rust core. Every call runs on the core's runtime
+// (threads named `entra-invite-rt`); this file only adapts arguments, errors, AbortSignal and
+// async iteration.
+
+const native = require('./binding.js')
+const errors = require('./errors.js')
+
+const { toError, rethrow, invalid } = errors
+const FROM_ENV = Symbol('fromEnv')
+
+/** A shallow copy without `undefined` members (they have no JSON form), nested objects included. */
+function plain(v, field) {
+  if (v === null || v === undefined) return null
+  if (typeof v !== 'object') return v
+  if (Array.isArray(v)) return v.map((x) => plain(x, field))
+  const out = {}
+  for (const k of Object.keys(v)) {
+    const x = v[k]
+    if (x !== undefined) out[k] = typeof x === 'object' && x !== null ? plain(x, k) : x
+  }
+  return out
+}
+
+function requireObject(v, field) {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw invalid(field, 'must be an object')
+  return v
+}
+
+function requireString(v, field) {
+  if (typeof v !== 'string') throw invalid(field, 'must be a string')
+  return v
+}
+
+function signalOf(opts) {
+  if (opts === undefined || opts === null) return null
+  requireObject(opts, 'options')
+  const s = opts.signal
+  if (s === undefined || s === null) return null
+  if (typeof s.aborted !== 'boolean' || typeof s.addEventListener !== 'function') {
+    throw invalid('signal', 'must be an AbortSignal')
+  }
+  return s
+}
+
+/** Runs `start(cancel)` (a native promise), mapping errors and honouring an AbortSignal. */
+function run(opts, start) {
+  let signal
+  try {
+    signal = signalOf(opts)
+    if (signal === null) return start(null).then(undefined, rethrow)
+  } catch (e) {
+    return Promise.reject(toError(e))
+  }
+  if (signal.aborted) return Promise.reject(signal.reason)
+  const cancel = new native.Cancel()
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      cancel.cancel()
+      reject(signal.reason)
+    }
+    signal.addEventListener('abort', onAbort, { once: true })
+    let p
+    try {
+      p = start(cancel)
+    } catch (e) {
+      signal.removeEventListener('abort', onAbort)
+      reject(toError(e))
+      return
+    }
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(v)
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(toError(e))
+      },
+    )
+  })
+}
+
+function asDate(s) {
+  return s === null || s === undefined ? null : new Date(s)
+}
+
+function guestStatus(s) {
+  s.changedAt = asDate(s.changedAt)
+  return s
+}
+
+function tokenAnswer(t) {
+  if (typeof t === 'string') return { token: t, expiresOnTimestamp: null }
+  if (t && typeof t === 'object' && typeof t.token === 'string') {
+    const exp = t.expiresOnTimestamp
+    return { token: t.token, expiresOnTimestamp: typeof exp === 'number' ? exp : null }
+  }
+  throw new TypeError('tokenProvider must return a string or { token, expiresOnTimestamp }')
+}
+
+/** The user's provider, made to always return a promise (never throw) of { token, ... }. */
+function providerOf(fn) {
+  if (fn === undefined || fn === null) return null
+  if (typeof fn !== 'function') throw invalid('tokenProvider', 'must be a function')
+  return () => Promise.resolve().then(() => fn()).then(tokenAnswer)
+}
+
+/** The guests of a tenant, fetched lazily page by page: `for await (const g of list)`. */
+class GuestList {
+  #client
+  #state
+  #pageSize
+  #signal
+  constructor(client, state, pageSize, signal) {
+    this.#client = client
+    this.#state = state
+    this.#pageSize = pageSize
+    this.#signal = signal
+    /** Graph's count of every matching guest, known once the first page has arrived. */
+    this.total = null
+  }
+
+  /** Each page (an array of guest statuses), one Graph request per page. */
+  async *pages() {
+    const opts = { signal: this.#signal }
+    const pager = await run(opts, () =>
+      Promise.resolve(this.#client.guests(this.#state ?? null, this.#pageSize ?? null)),
+    )
+    for (;;) {
+      const page = await run(opts, (cancel) => pager.nextPage(cancel))
+      if (page === null) return
+      if (this.total === null) this.total = page.total
+      yield page.value.map(guestStatus)
+    }
+  }
+
+  async *[Symbol.asyncIterator]() {
+    for await (const page of this.pages()) yield* page
+  }
+
+  /** Every guest in one array. */
+  async toArray() {
+    const all = []
+    for await (const page of this.pages()) all.push(...page)
+    return all
+  }
+}
+
+class Client {
+  #native
+
+  /**
+   * @param {import('./index').ClientOptions} [options]
+   */
+  constructor(options = {}) {
+    if (options === FROM_ENV) {
+      try {
+        this.#native = native.NativeClient.fromEnv()
+      } catch (e) {
+        throw toError(e)
+      }
+      return
+    }
+    try {
+      const { tokenProvider, ...rest } = requireObject(options ?? {}, 'options')
+      this.#native = new native.NativeClient(plain(rest), providerOf(tokenProvider))
+    } catch (e) {
+      throw toError(e)
+    }
+  }
+
+  /** A client configured from the azure-identity environment variables. */
+  static fromEnv() {
+    return new Client(FROM_ENV)
+  }
+
+  /** The tenant this client works in. */
+  get tenant() {
+    return this.#native.tenant
+  }
+
+  /** The Graph base URL in use. */
+  get graphUrl() {
+    return this.#native.graphBase
+  }
+
+  /** Sends an invitation; resolves to Graph's invitation object. */
+  invite(request, opts) {
+    return run(opts, (c) => this.#native.invite(plain(requireObject(request, 'invitation')), c))
+  }
+
+  /** Whether `email` already has a user: `{ exists, user, verifiedDomain }`. */
+  lookup(email, opts) {
+    return run(opts, (c) => this.#native.lookup(requireString(email, 'email'), c))
+  }
+
+  /** Invites unless the address already has a user: `{ invited, invitation, user }`. */
+  inviteIfAbsent(request, opts) {
+    return run(opts, (c) =>
+      this.#native.inviteIfAbsent(plain(requireObject(request, 'invitation')), c),
+    )
+  }
+
+  /** A guest's acceptance state, by email or user id: `{ userId, state, changedAt, ... }`. */
+  status(user, opts) {
+    return run(opts, (c) => this.#native.status(requireString(user, 'user'), c).then(guestStatus))
+  }
+
+  /** The tenant's guests (optionally only those in `state`), as an async iterable. */
+  guests(opts = {}) {
+    const o = opts ?? {}
+    requireObject(o, 'options')
+    return new GuestList(this.#native, o.state, o.pageSize, o.signal)
+  }
+
+  /** Resets a guest's redemption so they redeem again (optionally with a new email). */
+  resetRedemption(user, request, opts) {
+    return run(opts, (c) =>
+      this.#native.resetRedemption(
+        requireString(user, 'user'),
+        plain(requireObject(request, 'invitation')),
+        c,
+      ),
+    )
+  }
+}
+
+module.exports = {
+  Client,
+  GuestList,
+  EntraInviteError: errors.EntraInviteError,
+  InvalidInputError: errors.InvalidInputError,
+  AuthError: errors.AuthError,
+  PermissionDeniedError: errors.PermissionDeniedError,
+  NotFoundError: errors.NotFoundError,
+  AlreadyExistsError: errors.AlreadyExistsError,
+  VerifiedDomainError: errors.VerifiedDomainError,
+  BlockedByPolicyError: errors.BlockedByPolicyError,
+  ThrottledError: errors.ThrottledError,
+  ServiceError: errors.ServiceError,
+  NetworkError: errors.NetworkError,
+  TimeoutError: errors.TimeoutError,
+  ProtocolError: errors.ProtocolError,
+  InternalError: errors.InternalError,
+}

@@ -1,0 +1,23 @@
+//! Node.js addon of entra-invite. Every export is listed here; the code lives one file per area.
+//!
+//! JavaScript sees (through `index.js`, which adds the error classes and the AbortSignal and
+//! async-iterator glue):
+//! - `NativeClient` (`client.rs`): `new NativeClient(options, tokenProvider?)`, `fromEnv()`,
+//!   `invite`, `lookup`, `inviteIfAbsent`, `status`, `guests` → `GuestPager`, `resetRedemption`;
+//! - `Cancel` (`runtime.rs`): the native side of an `AbortSignal`;
+//! - `NativeEmulator`, `startEmulator`, `runtimeStarted`, `runtimeThreadName` (`testing.rs`);
+//! - error kinds (`errors.rs`): `errorKinds()`.
+
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod auth;
+mod client;
+mod errors;
+mod models;
+mod runtime;
+mod testing;
+
+pub use client::{GuestPager, NativeClient};
+pub use errors::error_kinds;
+pub use runtime::Cancel;
+pub use testing::{runtime_started, runtime_thread_name, start_emulator, NativeEmulator};

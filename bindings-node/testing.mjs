@@ -1,0 +1,4 @@
+import cjs from './testing.js'
+
+export const { Emulator, runtimeStarted, runtimeThreadName } = cjs
+export default cjs

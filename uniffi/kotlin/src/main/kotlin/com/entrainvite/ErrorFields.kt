@@ -1,0 +1,51 @@
+// The fields every EntraInviteException subclass carries, readable from the sealed type too
+// (`catch (e: EntraInviteException) { e.code }`); a subclass's own properties are the same values.
+package com.entrainvite
+
+import java.time.Duration
+
+private data class Fields(
+    val detail: String,
+    val field: String?,
+    val status: UShort?,
+    val code: String?,
+    val requestId: String?,
+    val clientRequestId: String?,
+    val retryAfter: Duration?,
+)
+
+private val EntraInviteException.fields: Fields
+    get() = when (this) {
+        is EntraInviteException.InvalidInput -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter)
+        is EntraInviteException.Auth -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter)
+        is EntraInviteException.PermissionDenied -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter)
+        is EntraInviteException.NotFound -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter)
+        is EntraInviteException.AlreadyExists -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter)
+        is EntraInviteException.VerifiedDomain -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter)
+        is EntraInviteException.BlockedByPolicy -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter)
+        is EntraInviteException.Throttled -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter)
+        is EntraInviteException.Service -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter)
+        is EntraInviteException.Network -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter)
+        is EntraInviteException.Timeout -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter)
+        is EntraInviteException.Protocol -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter)
+        is EntraInviteException.Internal -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter)
+    }
+
+/** A readable explanation (Graph's own message for Graph errors). */
+val EntraInviteException.detail: String get() = fields.detail
+
+/** For `InvalidInput`: the field that is wrong (`invitedUserEmailAddress`, ...). */
+val EntraInviteException.field: String? get() = fields.field
+
+/** HTTP status of Graph's (or the token endpoint's) answer. */
+val EntraInviteException.status: UShort? get() = fields.status
+
+/** Graph's error code (`Request_ResourceNotFound`, `TooManyRequests`, `invalid_client`...). */
+val EntraInviteException.code: String? get() = fields.code
+
+val EntraInviteException.requestId: String? get() = fields.requestId
+
+val EntraInviteException.clientRequestId: String? get() = fields.clientRequestId
+
+/** How long Graph asked to wait (throttling). */
+val EntraInviteException.retryAfter: Duration? get() = fields.retryAfter

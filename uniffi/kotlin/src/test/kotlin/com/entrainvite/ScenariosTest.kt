@@ -1,0 +1,192 @@
+package com.entrainvite
+
+import java.io.File
+import kotlin.test.assertEquals
+import kotlin.test.assertTrue
+import kotlin.test.fail
+import kotlinx.coroutines.runBlocking
+import kotlinx.serialization.json.JsonArray
+import kotlinx.serialization.json.JsonElement
+import kotlinx.serialization.json.JsonNull
+import kotlinx.serialization.json.JsonObject
+import kotlinx.serialization.json.JsonPrimitive
+import kotlinx.serialization.json.booleanOrNull
+import kotlinx.serialization.json.buildJsonArray
+import kotlinx.serialization.json.buildJsonObject
+import kotlinx.serialization.json.contentOrNull
+import kotlinx.serialization.json.intOrNull
+import kotlinx.serialization.json.jsonArray
+import kotlinx.serialization.json.jsonObject
+import kotlinx.serialization.json.jsonPrimitive
+import kotlinx.serialization.json.put
+import org.junit.jupiter.api.DynamicTest
+import org.junit.jupiter.api.TestFactory
+
+/** Runs every shared scenario of tests/scenarios/ (format: tests/scenarios/README.md). */
+class ScenariosTest : EmulatorTest() {
+    private val dir = File(System.getProperty("entra.scenarios.dir") ?: "../../tests/scenarios")
+
+    @TestFactory
+    fun scenarios(): List<DynamicTest> {
+        val files = dir.listFiles { f -> f.name.endsWith(".json") }.orEmpty().sortedBy { it.name }
+        assertTrue(files.size >= 10, "scenarios missing in $dir")
+        return files.map { f -> DynamicTest.dynamicTest(f.nameWithoutExtension) { runBlocking { run(f) } } }
+    }
+
+    private suspend fun run(file: File) {
+        val sc = json(file.readText()).jsonObject
+        emu.reset()
+        val setup = sc["setup"] as? JsonObject
+        (setup?.get("domains") as? JsonArray)?.forEach { emu.control("POST", "domains", it.toString()) }
+        (setup?.get("users") as? JsonArray)?.forEach { emu.addUser(it.toString()) }
+        setup?.get("faults")?.takeIf { it !is JsonNull }?.let { emu.setFaults(it.toString()) }
+        var config = emu.clientConfig()
+        when (val app = sc.at("client.app").jsonPrimitive.contentOrNull ?: "default") {
+            "default" -> {}
+            "readonly" -> config = config.copy(clientId = emu.readonlyClientId(), clientSecret = emu.readonlyClientSecret())
+            "wrongSecret" -> config = config.copy(clientSecret = "not-the-secret")
+            else -> fail("${file.name}: unknown app $app")
+        }
+        sc.at("client.maxRetries").jsonPrimitive.intOrNull?.let { config = config.copy(maxRetries = it.toUInt()) }
+        val saved = mutableMapOf<String, JsonElement>()
+        Client(config).use { client ->
+            sc["steps"]!!.jsonArray.forEachIndexed { i, stepEl ->
+                val step = stepEl.jsonObject
+                val op = step["op"]!!.jsonPrimitive.content
+                val input = subst(step["input"] ?: JsonObject(emptyMap()), saved).jsonObject
+                val expect = subst(step["expect"] ?: JsonObject(emptyMap()), saved).jsonObject
+                val ctx = "${file.name} step $i ($op)"
+                val before = counter("totalRequests")
+                val result = try {
+                    Result.success(runOp(client, op, input))
+                } catch (e: EntraInviteException) {
+                    Result.failure(e)
+                }
+                val after = counter("totalRequests")
+                val want = expect["error"] as? JsonObject
+                if (want != null) {
+                    val e = result.exceptionOrNull() as? EntraInviteException
+                        ?: fail("$ctx: expected an error $want, got ${result.getOrNull()}")
+                    assertEquals(want["kind"]!!.jsonPrimitive.content, e.kind(), "$ctx: $e")
+                    want["code"]?.jsonPrimitive?.contentOrNull?.let { assertEquals(it, e.code, "$ctx: ${e.message}") }
+                    want["field"]?.jsonPrimitive?.contentOrNull?.let { assertEquals(it, e.field, "$ctx: ${e.message}") }
+                    if (expect["noRequest"]?.jsonPrimitive?.booleanOrNull == true) {
+                        assertEquals(before, after, "$ctx: a request reached Graph")
+                    }
+                    return@forEachIndexed
+                }
+                val v = result.getOrElse { fail("$ctx: ${it.message}") }
+                (expect["ok"] as? JsonObject)?.forEach { (p, w) -> assertEquals(w, v.at(p), "$ctx: $p in $v") }
+                (expect["okPrefix"] as? JsonObject)?.forEach { (p, w) ->
+                    val got = v.at(p).jsonPrimitive.contentOrNull ?: ""
+                    assertTrue(got.startsWith(w.jsonPrimitive.content), "$ctx: $p = $got")
+                }
+                (expect["okPresent"] as? JsonArray)?.forEach { p ->
+                    assertTrue(v.at(p.jsonPrimitive.content) !is JsonNull, "$ctx: $p missing in $v")
+                }
+                (expect["save"] as? JsonObject)?.forEach { (k, p) -> saved[k] = v.at(p.jsonPrimitive.content) }
+            }
+        }
+    }
+
+    private suspend fun runOp(client: Client, op: String, input: JsonObject): JsonElement = when (op) {
+        "invite" -> client.invite(request(input)).canonical()
+        "inviteIfAbsent" -> when (val o = client.inviteIfAbsent(request(input))) {
+            is InviteOutcome.Invited -> buildJsonObject {
+                put("invited", true); put("invitation", o.invitation.canonical()); put("user", JsonNull)
+            }
+            is InviteOutcome.Existing -> buildJsonObject {
+                put("invited", false); put("invitation", JsonNull); put("user", o.user.canonical())
+            }
+        }
+        "lookup" -> when (val l = client.lookup(input.str("email")!!)) {
+            is Lookup.NotFound -> buildJsonObject { put("exists", false); put("user", JsonNull); put("verifiedDomain", JsonNull) }
+            is Lookup.Existing -> buildJsonObject { put("exists", true); put("user", l.user.canonical()); put("verifiedDomain", JsonNull) }
+            is Lookup.VerifiedDomain -> buildJsonObject { put("exists", false); put("user", JsonNull); put("verifiedDomain", l.domain) }
+        }
+        "status" -> client.status(input.str("user")!!).let { s ->
+            buildJsonObject {
+                put("userId", s.userId); put("email", s.email); put("state", s.rawState); put("changedAt", s.changedAt?.toString())
+            }
+        }
+        "guests" -> {
+            val state = when (input.str("state")) {
+                null -> null
+                "PendingAcceptance" -> ExternalUserState.PENDING_ACCEPTANCE
+                "Accepted" -> ExternalUserState.ACCEPTED
+                else -> fail("unknown state ${input.str("state")}")
+            }
+            val all = client.guests(state)
+            buildJsonObject {
+                put("count", all.size)
+                put("emails", buildJsonArray { all.mapNotNull { it.email }.sorted().forEach { add(JsonPrimitive(it)) } })
+            }
+        }
+        "reset" -> client.resetRedemption(
+            input.str("user")!!,
+            InvitationRequest(input.str("email") ?: "", input.str("redirectUrl") ?: ""),
+        ).canonical()
+        "redeem" -> json(emu.redeem(input.str("email")!!))
+        else -> fail("unknown op $op")
+    }
+
+    private fun request(input: JsonObject): InvitationRequest {
+        val userType = when (val t = input.str("userType")) {
+            null -> null
+            else -> UserType.entries.firstOrNull { it.name.equals(t, ignoreCase = true) }
+                ?: throw EntraInviteException.InvalidInput(
+                    "'$t' is not Guest or Member", "invitedUserType", null, null, null, null, null,
+                )
+        }
+        return InvitationRequest(
+            invitedUserEmailAddress = input.str("email") ?: "",
+            inviteRedirectUrl = input.str("redirectUrl") ?: "",
+            invitedUserDisplayName = input.str("displayName"),
+            sendInvitationMessage = input["sendMessage"]?.jsonPrimitive?.booleanOrNull ?: false,
+            customizedMessageBody = input.str("message"),
+            messageLanguage = input.str("language"),
+            ccRecipients = (input["cc"] as? JsonArray)?.map { it.jsonPrimitive.content } ?: emptyList(),
+            invitedUserType = userType,
+        )
+    }
+}
+
+private fun JsonObject.str(k: String): String? = (this[k] as? JsonPrimitive)?.contentOrNull
+
+private fun subst(v: JsonElement, saved: Map<String, JsonElement>): JsonElement = when (v) {
+    is JsonPrimitive -> if (v.isString && v.content.startsWith("$")) {
+        saved[v.content.substring(1)] ?: fail("nothing saved as ${v.content}")
+    } else v
+    is JsonArray -> JsonArray(v.map { subst(it, saved) })
+    is JsonObject -> JsonObject(v.mapValues { subst(it.value, saved) })
+}
+
+/** Graph's invitation JSON, rebuilt from the typed record (the scenarios' canonical shape). */
+private fun Invitation.canonical(): JsonObject = buildJsonObject {
+    put("id", id)
+    put("invitedUserDisplayName", invitedUserDisplayName)
+    put("invitedUserEmailAddress", invitedUserEmailAddress)
+    put("invitedUserType", invitedUserType)
+    put("inviteRedeemUrl", inviteRedeemUrl)
+    put("inviteRedirectUrl", inviteRedirectUrl)
+    put("resetRedemption", resetRedemption)
+    put("sendInvitationMessage", sendInvitationMessage)
+    put("status", status)
+    put("invitedUser", invitedUser?.let { u -> buildJsonObject { put("id", u.id); put("userPrincipalName", u.userPrincipalName) } } ?: JsonNull)
+}
+
+/** Graph's user JSON, rebuilt from the typed record. */
+private fun User.canonical(): JsonObject = buildJsonObject {
+    put("id", id)
+    put("displayName", displayName)
+    put("mail", mail)
+    put("userPrincipalName", userPrincipalName)
+    put("userType", userType)
+    put("creationType", creationType)
+    put("externalUserState", externalUserState)
+    put("externalUserStateChangeDateTime", externalUserStateChangeDateTime)
+    put("accountEnabled", accountEnabled)
+    put("otherMails", buildJsonArray { otherMails.forEach { add(JsonPrimitive(it)) } })
+    put("proxyAddresses", buildJsonArray { proxyAddresses.forEach { add(JsonPrimitive(it)) } })
+    put("createdDateTime", createdDateTime)
+}

@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Builds the uniffi library (debug), generates its Kotlin and Swift sources with the workspace's
+# own uniffi-bindgen, and runs the Kotlin (Maven + JUnit 5) and Swift (SwiftPM + XCTest) suites
+# against the in-process Graph emulator.
+#
+#   uniffi/run-tests.sh [all|kotlin|swift]      (default: all)
+#
+# Honours CARGO_TARGET_DIR. Caches (Maven repository, the Swift toolchain) live under
+# ${ENTRA_INVITE_CACHE:-$HOME/.cache/entra-invite}. Needs root for Swift (see swift/toolchain.sh);
+# installs a JDK and Maven with apt-get when they are missing.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd -P)
+repo=$(dirname "$here")
+cd "$repo"
+what=${1:-all}
+case "$what" in all|kotlin|swift) ;; *) echo "usage: $0 [all|kotlin|swift]" >&2; exit 2 ;; esac
+export ENTRA_INVITE_CACHE="${ENTRA_INVITE_CACHE:-$HOME/.cache/entra-invite}"
+mkdir -p "$ENTRA_INVITE_CACHE"
+target=${CARGO_TARGET_DIR:-$repo/target}
+mkdir -p "$target"
+target=$(cd "$target" && pwd -P)
+lib="$target/debug/libentra_invite_ffi.so"
+bindgen="$target/debug/uniffi-bindgen"
+build="$here/build"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "cargo build (entra-invite-ffi, uniffi-bindgen)"
+cargo build -p entra-invite-ffi -p entra-invite-uniffi-bindgen
+
+step "uniffi-bindgen generate (Kotlin, Swift)"
+rm -rf "$build/bindings"
+mkdir -p "$build/bindings/kotlin" "$build/bindings/swift"
+"$bindgen" generate "$lib" --language kotlin --no-format --out-dir "$build/bindings/kotlin"
+"$bindgen" generate "$lib" --language swift --no-format --out-dir "$build/bindings/swift"
+
+status=0
+summary=()
+
+run_kotlin() {
+  if ! command -v java >/dev/null || ! command -v mvn >/dev/null; then
+    step "installing a JDK and Maven"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jdk-headless maven >/dev/null
+  fi
+  step "Kotlin: mvn test"
+  local rc=0 reports="$here/kotlin/target/surefire-reports"
+  rm -rf "$reports"
+  mvn -B -ntp -f "$here/kotlin/pom.xml" \
+    -Dmaven.repo.local="$ENTRA_INVITE_CACHE/m2" \
+    -Dentra.lib.dir="$target/debug" \
+    -Dentra.bindings.dir="$build/bindings/kotlin" \
+    -Dentra.scenarios.dir="$repo/tests/scenarios" \
+    test || rc=$?
+  # One line from Surefire's XML reports: tests, failures + errors, skipped.
+  local line
+  line=$(cat "$reports"/TEST-*.xml 2>/dev/null | awk '
+    /<testsuite / {
+      for (i = 1; i <= NF; i++) {
+        if ($i ~ /^tests=/) { gsub(/[^0-9]/, "", $i); t += $i }
+        if ($i ~ /^failures=/) { gsub(/[^0-9]/, "", $i); f += $i }
+        if ($i ~ /^errors=/) { gsub(/[^0-9]/, "", $i); f += $i }
+        if ($i ~ /^skipped=/) { gsub(/[^0-9]/, "", $i); s += $i }
+      }
+    }
+    END { printf "%d passed, %d failed, %d skipped", t - f - s, f, s }')
+  summary+=("Kotlin: ${line:-no test report} (mvn exit $rc)")
+  [ $rc = 0 ] || status=1
+}
+
+run_swift() {
+  local pkg="$here/swift" libdir="$target/debug"
+  step "Swift: toolchain (cached in $ENTRA_INVITE_CACHE/swift)"
+  bash "$pkg/toolchain.sh" setup >/dev/null
+  bash "$pkg/toolchain.sh" version | head -n1
+  # The generated module goes into the package: the C header + a module map that links the
+  # library (system-library target EntraInviteFFI), the Swift into the EntraInvite target.
+  mkdir -p "$pkg/Sources/EntraInviteFFI" "$pkg/Sources/EntraInvite"
+  cp "$build/bindings/swift/EntraInviteFFI.h" "$pkg/Sources/EntraInviteFFI/"
+  {
+    echo 'module EntraInviteFFI {'
+    echo '    header "EntraInviteFFI.h"'
+    echo '    link "entra_invite_ffi"'
+    echo '    export *'
+    echo '}'
+  } >"$pkg/Sources/EntraInviteFFI/module.modulemap"
+  cp "$build/bindings/swift/EntraInvite.swift" "$pkg/Sources/EntraInvite/EntraInvite.swift"
+  step "Swift: swift test"
+  local rc=0 log="$build/swift-test.log" first="RuntimeTests/test1LoadingTheLibraryStartsNoThread"
+  : >"$log"
+  # The repository (package, scenarios) and the library directory are visible inside at
+  # their own paths. The "loading starts no thread" test needs a process where nothing has
+  # called the library yet: it runs alone first, then everything else.
+  local args=(swift test --package-path "$pkg" --scratch-path "$build/swift" --disable-swift-testing
+    -Xlinker -L"$libdir" -Xlinker -rpath -Xlinker "$libdir")
+  bash "$pkg/toolchain.sh" run -b "$repo" -b "$libdir" -b "$build" -- "${args[@]}" --filter "$first" 2>&1 |
+    tee -a "$log" || rc=$?
+  bash "$pkg/toolchain.sh" run -b "$repo" -b "$libdir" -b "$build" -- "${args[@]}" --skip "$first" 2>&1 |
+    tee -a "$log" || rc=$?
+  # XCTest ends each run with "Executed N tests, with M failures": add up the two runs' totals
+  # (the last such line of each run is its grand total).
+  local line
+  line=$(awk '
+    /Test Suite .(All|Selected) tests. (passed|failed)/ { grab = 1; next }
+    grab && /Executed [0-9]+ tests?, with [0-9]+ failures?/ {
+      match($0, /Executed [0-9]+/); n += substr($0, RSTART + 9, RLENGTH - 9)
+      match($0, /with [0-9]+/); f += substr($0, RSTART + 5, RLENGTH - 5)
+      grab = 0; runs++
+    }
+    END { if (runs) printf "%d passed, %d failed", n - f, f }' "$log")
+  summary+=("Swift: ${line:-no test summary} (swift test exit $rc)")
+  [ $rc = 0 ] || status=1
+}
+
+case "$what" in
+  all) run_kotlin; run_swift ;;
+  kotlin) run_kotlin ;;
+  swift) run_swift ;;
+esac
+
+step "summary"
+for s in "${summary[@]}"; do echo "$s"; done
+exit $status

@@ -1,0 +1,29 @@
+//! Swift and Kotlin bindings of entra-invite, through uniffi. Thin by design: records and
+//! errors are converted here, every operation runs in the core (on its one runtime).
+//! The sources for each language are generated from the built library by the workspace's
+//! own `uniffi-bindgen` (crate `entra-invite-uniffi-bindgen`, same uniffi version).
+
+// The error enum is returned by value across the FFI (uniffi lifts it field by field), so its
+// size cannot be boxed away.
+#![allow(clippy::result_large_err)]
+
+uniffi::setup_scaffolding!("entra_invite");
+
+mod auth;
+mod bulk;
+mod client;
+mod config;
+mod errors;
+mod models;
+mod testing;
+
+pub use auth::{ProvidedToken, TokenProvider};
+pub use bulk::{BulkOptions, BulkOutcome, BulkProgress, BulkResult, BulkSummary};
+pub use client::{Client, GuestPager};
+pub use config::ClientConfig;
+pub use errors::EntraInviteError;
+pub use models::{
+    ExternalUserState, GuestStatus, Invitation, InvitationRequest, InviteOutcome, InvitedUser,
+    InvitedUserMessageInfo, Lookup, ObjectIdentity, User, UserType,
+};
+pub use testing::{runtime_started, runtime_thread_name, start_emulator, TestEmulator};

@@ -1,0 +1,99 @@
+import EntraInvite
+import Foundation
+import XCTest
+
+/// Each error kind is a case of `EntraInviteError`, with Graph's details as fields.
+final class ErrorsTests: EmulatorTestCase {
+    func testInvalidInputNamesTheFieldAndSendsNothing() async throws {
+        let before = try await counter("totalRequests")
+        let e = await expectError { try await client.invite(request: request("not-an-address")) }
+        guard case let .InvalidInput(detail, field, _, _, _, _, _)? = e else { return XCTFail("\(String(describing: e))") }
+        XCTAssertEqual(field, "invitedUserEmailAddress")
+        XCTAssertFalse(detail.isEmpty)
+        XCTAssertEqual(e?.kind(), "InvalidInput")
+        let cc = await expectError {
+            try await client.invite(request: InvitationRequest(
+                invitedUserEmailAddress: "a@fabrikam.com", inviteRedirectUrl: redirect,
+                ccRecipients: ["b@fabrikam.com", "c@fabrikam.com"]))
+        }
+        XCTAssertEqual(cc?.field, "ccRecipients")
+        let url = await expectError {
+            try await client.invite(request: InvitationRequest(
+                invitedUserEmailAddress: "a@fabrikam.com", inviteRedirectUrl: "http://myapps.microsoft.com/"))
+        }
+        XCTAssertEqual(url?.field, "inviteRedirectUrl")
+        let after = try await counter("totalRequests")
+        XCTAssertEqual(before, after)
+    }
+
+    func testAuthCarriesTheTokenEndpointsCode() async throws {
+        var config = emu.clientConfig()
+        config.clientSecret = "not-the-secret"
+        let wrong = try Client(config: config)
+        let e = await expectError { try await wrong.lookup(email: "taylor@fabrikam.com") }
+        guard case .Auth? = e else { return XCTFail("\(String(describing: e))") }
+        XCTAssertEqual(e?.code, "invalid_client")
+        XCTAssertEqual(e?.status, 401)
+    }
+
+    func testPermissionDeniedForAnAppThatMayNotInvite() async throws {
+        var config = emu.clientConfig()
+        config.clientId = emu.readonlyClientId()
+        config.clientSecret = emu.readonlyClientSecret()
+        let readonly = try Client(config: config)
+        let e = await expectError { try await readonly.invite(request: request("taylor@fabrikam.com")) }
+        guard case .PermissionDenied? = e else { return XCTFail("\(String(describing: e))") }
+        XCTAssertEqual(e?.code, "Unauthorized")
+        XCTAssertNotNil(e?.status)
+        XCTAssertNotNil(e?.requestId)
+        XCTAssertNotNil(e?.clientRequestId)
+    }
+
+    func testNotFoundByIdAndByEmail() async throws {
+        let byId = await expectError { try await client.status(user: "0b6d4c1e-1d1e-4a4b-9c9c-000000000000") }
+        guard case .NotFound? = byId else { return XCTFail("\(String(describing: byId))") }
+        XCTAssertEqual(byId?.code, "Request_ResourceNotFound")
+        XCTAssertEqual(byId?.status, 404)
+        let byEmail = await expectError { try await client.status(user: "ghost@fabrikam.com") }
+        XCTAssertEqual(byEmail?.kind(), "NotFound")
+    }
+
+    func testAlreadyExistsForAnInternalMembersAddress() async throws {
+        _ = try await emu.addUser(userJson: #"{"displayName": "Morgan", "mail": "morgan@fabrikam.com", "userPrincipalName": "morgan@contoso.onmicrosoft.com", "userType": "Member"}"#)
+        let e = await expectError { try await client.invite(request: request("morgan@fabrikam.com")) }
+        guard case .AlreadyExists? = e else { return XCTFail("\(String(describing: e))") }
+    }
+
+    func testVerifiedDomainWhenInvitingTheTenantsOwnDomain() async throws {
+        let e = await expectError { try await client.invite(request: request("newhire@contoso.com")) }
+        guard case .VerifiedDomain? = e else { return XCTFail("\(String(describing: e))") }
+    }
+
+    func testThrottledWithGraphsCodeAndTheWait() async throws {
+        try await emu.setFaults(faultsJson: #"{"scripted": [{"method": "POST", "pathContains": "/invitations", "status": 429, "times": 5, "retryAfter": "1"}]}"#)
+        var config = emu.clientConfig()
+        config.maxRetries = 1
+        let c = try Client(config: config)
+        let e = await expectError { try await c.invite(request: request("taylor@fabrikam.com")) }
+        guard case .Throttled? = e else { return XCTFail("\(String(describing: e))") }
+        XCTAssertEqual(e?.code, "TooManyRequests")
+        XCTAssertEqual(e?.status, 429)
+        XCTAssertEqual(e?.retryAfter, 1)
+    }
+
+    func testServiceAfter5xxBeyondTheRetries() async throws {
+        try await emu.setFaults(faultsJson: #"{"scripted": [{"method": "GET", "pathContains": "/users", "status": 503, "times": 10, "retryAfter": "0"}]}"#)
+        var config = emu.clientConfig()
+        config.maxRetries = 1
+        let c = try Client(config: config)
+        let e = await expectError { try await c.status(user: "0b6d4c1e-1d1e-4a4b-9c9c-000000000000") }
+        guard case .Service? = e else { return XCTFail("\(String(describing: e))") }
+        XCTAssertEqual(e?.status, 503)
+    }
+
+    func testNetworkWhenNothingListens() async throws {
+        let c = try Client(config: ClientConfig(token: "t", graphUrl: "http://127.0.0.1:9", maxRetries: 0))
+        let e = await expectError { try await c.lookup(email: "a@fabrikam.com") }
+        guard case .Network? = e else { return XCTFail("\(String(describing: e))") }
+    }
+}
