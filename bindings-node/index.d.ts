@@ -174,6 +174,48 @@ export declare class GuestList implements AsyncIterable<GuestStatus> {
   toArray(): Promise<GuestStatus[]>
 }
 
+export interface BulkOptions extends CallOptions {
+  /** Results CSV, written as rows finish; an existing one is resumed. */
+  results?: string | null
+  /** Most invitations in flight (default 16; the pace adapts below it). */
+  concurrency?: number | null
+  /** Read and validate only; nothing is sent. */
+  dryRun?: boolean | null
+  /** Look each address up first and report existing users (default true). */
+  skipExisting?: boolean | null
+}
+
+export interface BulkResult {
+  /** Line of the input file where the row starts. */
+  row: number
+  email: string
+  outcome: 'invited' | 'existing' | 'failed' | 'invalid' | 'valid'
+  userId: string | null
+  inviteRedeemUrl: string | null
+  errorKind: ErrorKind | null
+  errorCode: string | null
+  message: string | null
+  requestId: string | null
+}
+
+export interface BulkSummary {
+  invited: number
+  existing: number
+  failed: number
+  invalid: number
+  valid: number
+  /** Rows settled by an earlier run with the same results file. */
+  resumed: number
+}
+
+/** A bulk run; iterate it to get each row's result as it finishes. */
+export declare class BulkRun implements AsyncIterable<BulkResult> {
+  private constructor()
+  [Symbol.asyncIterator](): AsyncGenerator<BulkResult, void, undefined>
+  summary(): Promise<BulkSummary>
+  finish(): Promise<BulkSummary>
+}
+
 export declare class Client {
   constructor(options?: ClientOptions)
   /** From AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH,
@@ -189,6 +231,8 @@ export declare class Client {
   status(emailOrUserId: string, options?: CallOptions): Promise<GuestStatus>
   guests(options?: GuestsOptions): GuestList
   resetRedemption(userId: string, request: ResetRequest, options?: CallOptions): Promise<Invitation>
+  /** Invites every row of a bulk-invite CSV (the admin center's template or a plain CSV). */
+  bulkInvite(path: string, options?: BulkOptions): BulkRun
 }
 
 export type ErrorKind =

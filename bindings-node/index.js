@@ -147,6 +147,38 @@ class GuestList {
   }
 }
 
+/** A bulk run: `for await (const r of run)` yields each row's result as it finishes. */
+class BulkRun {
+  #pager
+  #signal
+  constructor(pager, signal) {
+    this.#pager = pager
+    this.#signal = signal
+  }
+
+  async *[Symbol.asyncIterator]() {
+    const opts = { signal: this.#signal }
+    for (;;) {
+      const r = await run(opts, (cancel) => this.#pager.next(cancel))
+      if (r === null) return
+      yield r
+    }
+  }
+
+  /** Counts so far: `{ invited, existing, failed, invalid, valid, resumed }`. */
+  summary() {
+    return this.#pager.summary().then(undefined, rethrow)
+  }
+
+  /** Runs to the end and resolves with the final counts. */
+  async finish() {
+    for await (const _ of this) {
+      // every row is already written to the results file
+    }
+    return this.summary()
+  }
+}
+
 class Client {
   #native
 
@@ -214,6 +246,18 @@ class Client {
     return new GuestList(this.#native, o.state, o.pageSize, o.signal)
   }
 
+  /** Invites every row of a bulk-invite CSV (the admin center's template or a plain CSV). */
+  bulkInvite(path, opts = {}) {
+    const o = opts ?? {}
+    requireObject(o, 'options')
+    const { signal, ...rest } = o
+    try {
+      return new BulkRun(this.#native.bulkInvite(requireString(path, 'path'), plain(rest)), signal)
+    } catch (e) {
+      throw toError(e)
+    }
+  }
+
   /** Resets a guest's redemption so they redeem again (optionally with a new email). */
   resetRedemption(user, request, opts) {
     return run(opts, (c) =>
@@ -229,6 +273,7 @@ class Client {
 module.exports = {
   Client,
   GuestList,
+  BulkRun,
   EntraInviteError: errors.EntraInviteError,
   InvalidInputError: errors.InvalidInputError,
   AuthError: errors.AuthError,

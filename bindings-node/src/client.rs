@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use entra_invite::{Client, GuestPages, Settings};
+use entra_invite::{BulkRun, Client, GuestPages, Settings};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::Value;
@@ -131,6 +131,50 @@ impl NativeClient {
         }
         Ok(GuestPager {
             pages: Arc::new(tokio::sync::Mutex::new(pages)),
+        })
+    }
+}
+
+#[napi]
+impl NativeClient {
+    /// Starts a bulk run over a CSV file; results arrive through `BulkPager.next()`.
+    #[napi(catch_unwind)]
+    pub fn bulk_invite(&self, path: String, options: Option<Value>) -> Result<BulkPager> {
+        let opts = models::bulk_options(&options.unwrap_or(Value::Null)).map_err(to_napi)?;
+        // The core spawns the run's driver on its own runtime.
+        let run = self.inner.bulk_invite(&path, opts).map_err(to_napi)?;
+        Ok(BulkPager {
+            run: Arc::new(tokio::sync::Mutex::new(run)),
+        })
+    }
+}
+
+/// Finished rows one by one: `next()` gives a result object, `null` after the last row.
+#[napi]
+pub struct BulkPager {
+    run: Arc<tokio::sync::Mutex<BulkRun>>,
+}
+
+#[napi]
+impl BulkPager {
+    #[napi(catch_unwind, ts_return_type = "Promise<any>")]
+    pub fn next(&self, env: &Env, cancel: Option<&Cancel>) -> Result<AsyncBlock<Value>> {
+        let run = self.run.clone();
+        promise(env, cancel, async move {
+            let mut r = run.lock().await;
+            match r.next().await {
+                None => Ok(Value::Null),
+                Some(res) => Ok(models::bulk_result(&res?)),
+            }
+        })
+    }
+
+    /// Counts so far: `{ invited, existing, failed, invalid, valid, resumed }`.
+    #[napi(catch_unwind, ts_return_type = "Promise<any>")]
+    pub fn summary(&self, env: &Env) -> Result<AsyncBlock<Value>> {
+        let run = self.run.clone();
+        promise(env, None, async move {
+            Ok(models::bulk_summary(&run.lock().await.summary()))
         })
     }
 }

@@ -234,3 +234,52 @@ pub(crate) fn status(s: &GuestStatus) -> Res<Value> {
         "user": user(&s.user)?,
     }))
 }
+
+const BULK_OPTIONS: &[&str] = &["results", "concurrency", "dryRun", "skipExisting"];
+
+/// `{ results, concurrency, dryRun, skipExisting }` → the core's `BulkOptions`.
+pub(crate) fn bulk_options(options: &Value) -> Res<entra_invite::BulkOptions> {
+    let empty = Map::new();
+    let m = object(options, "options")?.unwrap_or(&empty);
+    only(m, BULK_OPTIONS, "bulk option")?;
+    let mut o = entra_invite::BulkOptions::default();
+    if let Some(p) = string(m, "results")? {
+        o.results = Some(PathBuf::from(p));
+    }
+    if let Some(n) = non_negative(m, "concurrency")? {
+        o.concurrency = n as usize;
+    }
+    let flag = |k: &str| -> Res<Option<bool>> {
+        match m.get(k) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(_) => Err(entra_invite::Error::invalid_input(
+                k,
+                "must be true or false",
+            )),
+        }
+    };
+    if let Some(b) = flag("dryRun")? {
+        o.dry_run = b;
+    }
+    if let Some(b) = flag("skipExisting")? {
+        o.skip_existing = b;
+    }
+    Ok(o)
+}
+
+/// A bulk row's result with the results file's column names in camelCase.
+pub(crate) fn bulk_result(r: &entra_invite::BulkResult) -> Value {
+    serde_json::json!({
+        "row": r.row, "email": r.email, "outcome": r.outcome.as_str(), "userId": r.user_id,
+        "inviteRedeemUrl": r.redeem_url, "errorKind": r.error_kind, "errorCode": r.error_code,
+        "message": r.message, "requestId": r.request_id,
+    })
+}
+
+pub(crate) fn bulk_summary(s: &entra_invite::BulkSummary) -> Value {
+    serde_json::json!({
+        "invited": s.invited, "existing": s.existing, "failed": s.failed, "invalid": s.invalid,
+        "valid": s.valid, "resumed": s.resumed,
+    })
+}

@@ -13,6 +13,7 @@ mod graph_error;
 mod headers;
 mod jwt;
 mod odata;
+mod policy;
 mod routes;
 mod server;
 mod state;

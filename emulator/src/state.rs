@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use crate::counters::Counters;
 use crate::faults::{FaultState, Faults};
+use crate::policy::InvitePolicy;
 use crate::throttle::Throttler;
 use crate::{
     DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT, DEFAULT_TENANT_ID,
@@ -62,6 +63,8 @@ struct UserIndex {
     by_id: HashMap<String, usize>,
     by_upn: HashMap<String, usize>,
     by_email: HashMap<String, usize>,
+    /// SMTP proxy addresses (primary and secondary) → user.
+    by_proxy: HashMap<String, usize>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -75,6 +78,15 @@ pub struct Tenant {
     /// user id → the only redeem ticket still valid for that user.
     #[serde(default)]
     pub tickets: HashMap<String, String>,
+    /// The B2B allow-or-block list and cross-tenant-access blocks.
+    #[serde(default)]
+    pub policy: InvitePolicy,
+    /// user id (lower case) → directory roles assigned to that user.
+    #[serde(default)]
+    pub directory_roles: HashMap<String, Vec<String>>,
+    /// Other directory objects (groups, org contacts) seeded for their `proxyAddresses`.
+    #[serde(default)]
+    pub objects: Vec<Value>,
     #[serde(skip)]
     index: UserIndex,
     /// guest id → when an invitation created it (replication lag); not persisted.
@@ -86,7 +98,7 @@ pub fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.get(key).and_then(Value::as_str)
 }
 
-/// Every address a user can be found by (`mail`, `otherMails`, SMTP proxy addresses, UPN).
+/// Every address an invitation matches a user by (`mail`, `otherMails`, UPN).
 fn addresses(user: &Value) -> Vec<String> {
     let mut out = Vec::new();
     for k in ["mail", "userPrincipalName"] {
@@ -101,16 +113,20 @@ fn addresses(user: &Value) -> Vec<String> {
                 .map(str::to_ascii_lowercase),
         );
     }
-    if let Some(list) = user.get("proxyAddresses").and_then(Value::as_array) {
-        for p in list.iter().filter_map(Value::as_str) {
-            if let Some((scheme, addr)) = p.split_once(':') {
-                if scheme.eq_ignore_ascii_case("smtp") {
-                    out.push(addr.to_ascii_lowercase());
-                }
-            }
-        }
-    }
     out
+}
+
+/// The SMTP addresses (primary `SMTP:` and secondary `smtp:`) among an object's proxyAddresses.
+fn smtp_proxies(object: &Value) -> Vec<String> {
+    let Some(list) = object.get("proxyAddresses").and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    list.iter()
+        .filter_map(Value::as_str)
+        .filter_map(|p| p.split_once(':'))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("smtp"))
+        .map(|(_, addr)| addr.to_ascii_lowercase())
+        .collect()
 }
 
 impl Tenant {
@@ -136,6 +152,9 @@ impl Tenant {
             apps: Vec::new(),
             users: Vec::new(),
             tickets: HashMap::new(),
+            policy: InvitePolicy::default(),
+            directory_roles: HashMap::new(),
+            objects: Vec::new(),
             index: UserIndex::default(),
             created: HashMap::new(),
         }
@@ -178,6 +197,9 @@ impl Tenant {
         for a in addresses(u) {
             index.by_email.entry(a).or_insert(i);
         }
+        for a in smtp_proxies(u) {
+            index.by_proxy.entry(a).or_insert(i);
+        }
     }
 
     pub fn insert_user(&mut self, user: Value) -> usize {
@@ -203,6 +225,30 @@ impl Tenant {
             .by_email
             .get(&email.to_ascii_lowercase())
             .copied()
+    }
+
+    /// The id of an object other than user `except` that holds `email` among its SMTP
+    /// proxyAddresses (proxyAddresses are unique across users, groups and contacts).
+    pub fn proxy_owner(&self, email: &str, except: Option<usize>) -> Option<String> {
+        let e = email.to_ascii_lowercase();
+        let id = |v: &Value| str_of(v, "id").unwrap_or("").to_string();
+        if let Some(&i) = self.index.by_proxy.get(&e) {
+            if Some(i) != except {
+                return self.users.get(i).map(id);
+            }
+        }
+        self.objects
+            .iter()
+            .find(|o| smtp_proxies(o).contains(&e))
+            .map(id)
+    }
+
+    /// Directory roles assigned to the user with object id `id`.
+    pub fn roles_of(&self, id: &str) -> &[String] {
+        self.directory_roles
+            .get(&id.to_ascii_lowercase())
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 }
 

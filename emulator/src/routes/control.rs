@@ -31,16 +31,24 @@ pub fn router() -> Router<AppState> {
             "/faults",
             get(faults_get).put(faults_put).delete(faults_delete),
         )
+        .route(
+            "/policy",
+            get(super::control_policy::get)
+                .post(super::control_policy::set)
+                .put(super::control_policy::set)
+                .delete(super::control_policy::clear),
+        )
+        .route("/objects", post(super::control_policy::objects))
         .route("/tokens", post(tokens))
         .route("/federated-token", post(federated_token))
 }
 
-fn bad(msg: impl Into<String>) -> GraphError {
+pub(super) fn bad(msg: impl Into<String>) -> GraphError {
     GraphError::bad_request(msg)
 }
 
 /// Control bodies: JSON objects; an empty body is an empty object.
-async fn body_object(
+pub(super) async fn body_object(
     req: Request,
 ) -> Result<(http::request::Parts, Map<String, Value>), GraphError> {
     let (parts, body) = req.into_parts();
@@ -55,7 +63,7 @@ async fn body_object(
     }
 }
 
-fn get_str(o: &Map<String, Value>, k: &str) -> Result<Option<String>, GraphError> {
+pub(super) fn get_str(o: &Map<String, Value>, k: &str) -> Result<Option<String>, GraphError> {
     match o.get(k) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
@@ -63,7 +71,7 @@ fn get_str(o: &Map<String, Value>, k: &str) -> Result<Option<String>, GraphError
     }
 }
 
-fn tenant_idx(data: &Data, o: &Map<String, Value>) -> Result<usize, GraphError> {
+pub(super) fn tenant_idx(data: &Data, o: &Map<String, Value>) -> Result<usize, GraphError> {
     let name = get_str(o, "tenant")?;
     data.tenant_index(name.as_deref()).ok_or_else(|| {
         GraphError::new(
@@ -190,6 +198,12 @@ async fn users(State(app): State<AppState>, req: Request) -> Response {
         let mut data = lock(&app.data);
         let i = tenant_idx(&data, &o)?;
         o.remove("tenant");
+        // Directory roles are not a user property: kept beside the user (§1.5 reset rule).
+        let roles: Vec<String> = match o.remove("directoryRoles") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(v) => serde_json::from_value(v)
+                .map_err(|_| bad("'directoryRoles' must be an array of strings."))?,
+        };
         let t = data
             .tenants
             .get_mut(i)
@@ -253,7 +267,14 @@ async fn users(State(app): State<AppState>, req: Request) -> Response {
         let mut user = Value::Object(o);
         super::users::fill_missing(&mut user);
         t.insert_user(user.clone());
-        Ok(plain_json(StatusCode::CREATED, &user))
+        let mut out = user;
+        if !roles.is_empty() {
+            t.directory_roles.insert(id.to_ascii_lowercase(), roles.clone());
+            if let Some(m) = out.as_object_mut() {
+                m.insert("directoryRoles".into(), json!(roles));
+            }
+        }
+        Ok(plain_json(StatusCode::CREATED, &out))
     }
     .await)
 }

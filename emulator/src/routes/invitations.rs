@@ -56,6 +56,26 @@ pub fn unauthorized_invite(tid: &str) -> GraphError {
     )
 }
 
+/// §1.6: the address is a proxyAddress of another user, group or contact. Graph's directory
+/// text for that conflict; the invitation API's own status/code were not captured, so 400
+/// `BadRequest` as for the verified-domain refusal.
+fn proxy_conflict() -> GraphError {
+    GraphError::bad_request(
+        "Another object with the same value for property proxyAddresses already exists.",
+    )
+}
+
+/// §1.5: an app-only reset of a user who holds directory roles. The text is the documented
+/// rule; status/code were not captured, so Graph's usual answer to an app touching a
+/// privileged account, 403 `Authorization_RequestDenied`.
+fn reset_of_role_holder() -> GraphError {
+    GraphError::new(
+        403,
+        "Authorization_RequestDenied",
+        "For app-only calls, the redemption status can't be reset if there are any roles assigned to the target user account.",
+    )
+}
+
 fn bad_type(value: &Value, edm: &str) -> GraphError {
     let lit = match value {
         Value::String(s) => s.clone(),
@@ -379,12 +399,28 @@ async fn create_inner(app: AppState, req: Request) -> Result<Response, GraphErro
             "This user cannot be invited because the domain of the user's email address is a verified domain of this directory.",
         ));
     }
+    // The allow/block list and cross-tenant access are checked at invitation time (§1.8),
+    // re-invitations and resets included.
+    if let Some(refusal) = tenant.policy.refusal(domain) {
+        return Err(refusal);
+    }
 
     let idx = if reset {
         let id = invited_user_id.as_deref().unwrap_or_default();
         let idx = tenant
             .find_user(id)
             .ok_or_else(|| GraphError::user_not_found(id))?;
+        let target_id = tenant
+            .users
+            .get(idx)
+            .and_then(|u| str_of(u, "id"))
+            .unwrap_or(id);
+        if claims.idtyp == "app" && !tenant.roles_of(target_id).is_empty() {
+            return Err(reset_of_role_holder());
+        }
+        if tenant.proxy_owner(&email, Some(idx)).is_some() {
+            return Err(proxy_conflict());
+        }
         let user = tenant
             .users
             .get_mut(idx)
@@ -426,6 +462,8 @@ async fn create_inner(app: AppState, req: Request) -> Result<Response, GraphErro
             return Err(GraphError::bad_request(format!("The invited user already exists in the directory as objectID: {id}. They can use that account to sign in to shared apps and resources.")));
         }
         idx
+    } else if tenant.proxy_owner(&email, None).is_some() {
+        return Err(proxy_conflict());
     } else {
         let user = guest_user(tenant, &email, display_name.as_deref(), &user_type);
         if let Some(id) = str_of(&user, "id") {

@@ -2,6 +2,7 @@
 
 pub mod batch;
 pub mod control;
+pub mod control_policy;
 pub mod domains;
 pub mod invitations;
 pub mod token;
