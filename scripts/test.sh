@@ -1,20 +1,42 @@
 #!/usr/bin/env bash
-# Runs every test suite. Used by `make test` and by CI (.ci/run).
-set -euo pipefail
+# Runs every test suite: Rust (fmt, clippy, cargo test), Microsoft's SDKs against the emulator,
+# and the Python, Node, Kotlin and Swift packages. Used by `make test` and by CI (.ci/run).
+# A failing suite does not stop the others; the script fails if any failed.
+set -uo pipefail
 cd "$(dirname "$0")/.."
 export ENTRA_INVITE_CACHE="${ENTRA_INVITE_CACHE:-$HOME/.cache/entra-invite}"
-# One shared target dir outside the clone, so CI reuses what earlier runs built.
+# One shared target dir outside the clone, so later runs reuse what earlier ones built.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ENTRA_INVITE_CACHE/target}"
-export CARGO_TERM_COLOR=never
+export CARGO_TERM_COLOR=never NO_COLOR=1
 mkdir -p "$ENTRA_INVITE_CACHE"
 
-echo "== cargo fmt --check"
-cargo fmt --all -- --check
-echo "== cargo clippy"
-cargo clippy --workspace --all-targets -- -D warnings
-echo "== cargo test"
-cargo test --workspace 2>&1
-if [ -x tests/sdk-compat/run.sh ]; then
-  echo "== Microsoft's SDKs against the emulator"
-  bash tests/sdk-compat/run.sh
+failed=()
+ran=0
+suite() {
+  ran=$((ran + 1))
+  local name=$1
+  shift
+  printf '\n==== %s\n' "$name"
+  local t0=$SECONDS
+  if "$@"; then
+    printf '==== %s: ok (%ss)\n' "$name" $((SECONDS - t0))
+  else
+    printf '==== %s: FAILED (%ss)\n' "$name" $((SECONDS - t0))
+    failed+=("$name")
+  fi
+}
+
+suite "cargo fmt --check" cargo fmt --all -- --check
+suite "cargo clippy" cargo clippy --workspace --all-targets -- -D warnings
+suite "cargo test" cargo test --workspace
+suite "Microsoft's SDKs against the emulator" bash tests/sdk-compat/run.sh
+suite "Python package" bash bindings-python/run-tests.sh
+suite "Node package" bash bindings-node/run-tests.sh
+suite "Kotlin and Swift packages" bash uniffi/run-tests.sh
+
+printf '\n'
+if [ ${#failed[@]} -gt 0 ]; then
+  printf 'failed suites: %s\n' "${failed[*]}"
 fi
+printf 'suites: %d passed, %d failed\n' $((ran - ${#failed[@]})) ${#failed[@]}
+[ ${#failed[@]} -eq 0 ]

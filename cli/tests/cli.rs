@@ -251,7 +251,8 @@ async fn bulk_killed_half_way_then_resumed() {
     let mut rows = std::collections::HashMap::new();
     for rec in rdr.records() {
         let rec = rec.unwrap();
-        if &rec[2] != "sending" {
+        assert_ne!(&rec[2], "sending", "the journal was not compacted");
+        {
             *rows.entry(rec[0].to_string()).or_insert(0) += 1;
             assert!(["invited", "existing"].contains(&&rec[2]), "{rec:?}");
         }

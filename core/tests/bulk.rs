@@ -103,9 +103,7 @@ async fn two_thousand_rows_one_result_each() {
     let by_row = results_by_row(&results);
     assert_eq!(by_row.len(), 2000);
     assert!(
-        by_row
-            .values()
-            .all(|v| v.len() == 1 || (v.len() == 2 && v[0] == "sending")),
+        by_row.values().all(|v| v.len() == 1 && v[0] != "sending"),
         "a row reported twice"
     );
     assert_eq!(
@@ -159,7 +157,8 @@ async fn resume_after_a_crash_sends_nothing_twice() {
     let by_row = results_by_row(&results);
     assert_eq!(by_row.len(), 2000);
     for (row, v) in &by_row {
-        let finals: Vec<_> = v.iter().filter(|o| *o != "sending").collect();
+        // A finished run leaves exactly one line per row, the journal compacted away.
+        let finals: Vec<_> = v.iter().collect();
         assert_eq!(finals.len(), 1, "row {row}: {v:?}");
         assert!(
             ["invited", "existing", "invalid"].contains(&finals[0].as_str()),

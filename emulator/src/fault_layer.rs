@@ -11,7 +11,7 @@ use crate::faults::{Decision, RetryAfterFormat};
 use crate::graph_error::GraphError;
 use crate::state::AppState;
 use crate::sync::lock;
-use crate::throttle::{format_retry_after, parse_retry_after};
+use crate::throttle::{format_retry_after, parse_retry_after, throttle_headers};
 
 /// Response marker: the server closes the connection instead of answering.
 #[derive(Debug, Clone, Copy)]
@@ -80,6 +80,19 @@ fn workload(path: &str) -> Option<&'static str> {
     }
 }
 
+/// Adds the `x-ms-throttle-*` headers to a throttled answer.
+fn stamp_throttle(resp: &mut Response, method: &str, path: &str, auth: Option<&str>) {
+    for (name, value) in throttle_headers(method, workload(path), auth)
+        .into_iter()
+        .flatten()
+    {
+        if let Ok(v) = http::HeaderValue::from_str(&value) {
+            resp.headers_mut()
+                .insert(http::HeaderName::from_static(name), v);
+        }
+    }
+}
+
 pub async fn apply(State(app): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     if path.starts_with("/_emulator") {
@@ -109,7 +122,9 @@ pub async fn apply(State(app): State<AppState>, req: Request, next: Next) -> Res
                 .as_ref()
                 .map(|t| t.retry_after)
                 .unwrap_or(RetryAfterFormat::Integer);
-            return GraphError::throttled(format_retry_after(format, wait)).into_response();
+            let mut resp = GraphError::throttled(format_retry_after(format, wait)).into_response();
+            stamp_throttle(&mut resp, &method, &path, auth.as_deref());
+            return resp;
         }
     }
 
@@ -179,7 +194,11 @@ pub async fn apply(State(app): State<AppState>, req: Request, next: Next) -> Res
         Decision::Drop => dropped(),
     };
 
+    let mut resp = resp;
     let status = resp.status().as_u16();
+    if graph && status == 429 {
+        stamp_throttle(&mut resp, &method, &path, auth.as_deref());
+    }
     if graph && (status == 429 || status == 503) {
         let wait = resp
             .headers()

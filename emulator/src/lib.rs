@@ -14,6 +14,7 @@ mod headers;
 mod jwt;
 mod odata;
 mod policy;
+mod resource_unit;
 mod routes;
 mod server;
 mod state;

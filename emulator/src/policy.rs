@@ -93,7 +93,11 @@ impl InvitePolicy {
             );
         }
         let lists = [&self.allowed_domains, &self.blocked_domains];
-        let blank_list = lists.into_iter().flatten().flatten().any(|d| d.trim().is_empty());
+        let blank_list = lists
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|d| d.trim().is_empty());
         let blank_block = self
             .cross_tenant_blocked
             .iter()

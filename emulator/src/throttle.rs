@@ -81,6 +81,36 @@ impl Throttler {
     }
 }
 
+/// `x-ms-throttle-scope` and `x-ms-throttle-information` for a throttled answer (research
+/// §3.4): scope `<Tenant_Application|Tenant>/<Read|Write>/<appId>/<tenantId>`, information
+/// `ResourceUnitLimitExceeded` for reads and `WriteLimitExceeded` for writes. The invitation
+/// limit is per tenant for all apps, hence `Tenant` there. `None` without a valid token.
+pub fn throttle_headers(
+    method: &str,
+    workload: Option<&str>,
+    authorization: Option<&str>,
+) -> Option<[(&'static str, String); 2]> {
+    let claims = crate::jwt::validate(authorization).ok()?;
+    let read = matches!(method, "GET" | "HEAD");
+    let limit = if workload == Some("invitations") {
+        "Tenant"
+    } else {
+        "Tenant_Application"
+    };
+    let (access, info) = if read {
+        ("Read", "ResourceUnitLimitExceeded")
+    } else {
+        ("Write", "WriteLimitExceeded")
+    };
+    Some([
+        (
+            "x-ms-throttle-scope",
+            format!("{limit}/{access}/{}/{}", claims.appid, claims.tid),
+        ),
+        ("x-ms-throttle-information", info.to_string()),
+    ])
+}
+
 /// Renders a wait in the configured form; `None` for `Absent`.
 pub fn format_retry_after(format: RetryAfterFormat, wait: Duration) -> Option<String> {
     let secs = wait.as_secs_f64();

@@ -163,6 +163,14 @@ async fn items_are_throttled_individually() {
     assert_eq!(throttled.len(), 2);
     for t in throttled {
         assert!(t["headers"]["Retry-After"].is_string());
+        assert_eq!(
+            t["headers"]["x-ms-throttle-information"],
+            "WriteLimitExceeded"
+        );
+        assert!(t["headers"]["x-ms-throttle-scope"]
+            .as_str()
+            .unwrap()
+            .starts_with("Tenant/Write/"));
         assert_eq!(t["body"]["error"]["code"], "TooManyRequests");
     }
 }

@@ -384,3 +384,69 @@ async fn drop_mid_response_sends_headers_then_cuts_the_body() {
         201
     );
 }
+
+fn header(r: &reqwest::Response, name: &str) -> Option<String> {
+    r.headers()
+        .get(name)
+        .map(|v| v.to_str().unwrap().to_string())
+}
+
+#[tokio::test]
+async fn throttled_answers_carry_throttle_scope_and_information() {
+    use entra_invite_emulator::{DEFAULT_CLIENT_ID, DEFAULT_TENANT_ID};
+    let env = start().await;
+    let tok = env.token().await;
+    env.put_faults(
+        json!({"throttle": {"invitations": {"limit": 1, "windowMs": 60000},
+                                       "users": {"limit": 1, "windowMs": 60000}}}),
+    )
+    .await;
+    let ok = env.invite(&tok, invitation("one@fabrikam.com")).await;
+    assert_eq!(ok.status(), 201);
+    assert_eq!(header(&ok, "x-ms-throttle-scope"), None);
+    // The invitation limit is per tenant for all apps; writes.
+    let r = env.invite(&tok, invitation("two@fabrikam.com")).await;
+    assert_eq!(
+        header(&r, "x-ms-throttle-scope").as_deref(),
+        Some(format!("Tenant/Write/{DEFAULT_CLIENT_ID}/{DEFAULT_TENANT_ID}").as_str())
+    );
+    assert_eq!(
+        header(&r, "x-ms-throttle-information").as_deref(),
+        Some("WriteLimitExceeded")
+    );
+    graph_error(r, 429, "TooManyRequests").await;
+    // Retrying before Retry-After is answered the same way.
+    let r = env.invite(&tok, invitation("two@fabrikam.com")).await;
+    assert_eq!(
+        header(&r, "x-ms-throttle-information").as_deref(),
+        Some("WriteLimitExceeded")
+    );
+    assert_eq!(r.status(), 429);
+    assert_eq!(env.counters().await["earlyRetries"], 1);
+    // Reads of users: app+tenant resource units.
+    assert_eq!(env.get(&tok, "/v1.0/users").await.status(), 200);
+    let r = env.get(&tok, "/v1.0/users").await;
+    assert_eq!(r.status(), 429);
+    assert_eq!(
+        header(&r, "x-ms-throttle-scope").as_deref(),
+        Some(format!("Tenant_Application/Read/{DEFAULT_CLIENT_ID}/{DEFAULT_TENANT_ID}").as_str())
+    );
+    assert_eq!(
+        header(&r, "x-ms-throttle-information").as_deref(),
+        Some("ResourceUnitLimitExceeded")
+    );
+    assert_eq!(header(&r, "x-ms-resource-unit"), None);
+    // Scripted 429s look the same; other statuses carry none.
+    env.put_faults(json!({"scripted": [{"method": "GET", "pathContains": "/domains", "status": 429},
+                                       {"method": "GET", "pathContains": "/domains", "status": 503}]}))
+        .await;
+    let r = env.get(&tok, "/v1.0/domains").await;
+    assert_eq!(r.status(), 429);
+    assert_eq!(
+        header(&r, "x-ms-throttle-information").as_deref(),
+        Some("ResourceUnitLimitExceeded")
+    );
+    let r = env.get(&tok, "/v1.0/domains").await;
+    assert_eq!(r.status(), 503);
+    assert_eq!(header(&r, "x-ms-throttle-scope"), None);
+}

@@ -55,3 +55,29 @@ async fn every_response_has_graph_headers() {
     let r = env.http.get(env.url("/nothing/here")).send().await.unwrap();
     check(&r, None);
 }
+
+#[tokio::test]
+async fn users_responses_carry_resource_units() {
+    let env = start().await;
+    let tok = env.token().await;
+    let ru = |r: &reqwest::Response| {
+        r.headers()
+            .get("x-ms-resource-unit")
+            .map(|v| v.to_str().unwrap().to_string())
+    };
+    // GET users costs 2; $select and $top < 20 take one each off, never below 1.
+    for (path, want) in [
+        ("/v1.0/users", "2"),
+        ("/v1.0/users?$select=id", "1"),
+        ("/v1.0/users?$top=5", "1"),
+        ("/v1.0/users?$select=id&$top=5", "1"),
+        ("/v1.0/users?$top=50", "2"),
+        ("/v1.0/users/nobody@contoso.com", "1"),
+    ] {
+        let r = env.get(&tok, path).await;
+        assert_eq!(ru(&r).as_deref(), Some(want), "{path}");
+    }
+    // Other workloads have none.
+    let r = env.get(&tok, "/v1.0/domains").await;
+    assert_eq!(ru(&r), None);
+}

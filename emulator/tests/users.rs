@@ -528,3 +528,125 @@ async fn search_with_eventual_consistency() {
     )
     .await;
 }
+
+fn names(v: &Value, key: &str) -> Vec<String> {
+    v["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u[key].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn orderby_display_name_and_upn() {
+    let env = start().await;
+    let tok = env.token().await;
+    for (name, email) in [
+        ("carol", "c@fabrikam.com"),
+        ("Alice", "z@fabrikam.com"),
+        ("bob", "a@fabrikam.com"),
+    ] {
+        let r = env
+            .invite(
+                &tok,
+                json!({"invitedUserEmailAddress": email, "inviteRedirectUrl": "https://x.example",
+                       "invitedUserDisplayName": name}),
+            )
+            .await;
+        assert_eq!(r.status(), 201);
+    }
+    // Alone, $orderby is a default query; case-insensitive; asc is the default.
+    let v: Value = list(&env, &tok, "?$orderby=displayName", false)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(names(&v, "displayName"), ["Alice", "bob", "carol"]);
+    let v: Value = list(&env, &tok, "?$orderby=displayName%20desc", false)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(names(&v, "displayName"), ["carol", "bob", "Alice"]);
+    let v: Value = list(&env, &tok, "?$orderby=userPrincipalName+asc", false)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        names(&v, "userPrincipalName"),
+        [
+            "a_fabrikam.com#EXT#@contoso.onmicrosoft.com",
+            "c_fabrikam.com#EXT#@contoso.onmicrosoft.com",
+            "z_fabrikam.com#EXT#@contoso.onmicrosoft.com"
+        ]
+    );
+    let v: Value = list(&env, &tok, "?$orderby=userPrincipalName desc", false)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(names(&v, "displayName"), ["Alice", "carol", "bob"]);
+    // With $filter it needs the advanced pair.
+    let q = "?$filter=userType eq 'Guest'&$orderby=displayName desc";
+    let r = list(&env, &tok, q, false).await;
+    let e = graph_error(r, 400, "Request_UnsupportedQuery").await;
+    assert_eq!(
+        e["error"]["message"],
+        "Sorting not supported for current query."
+    );
+    let r = list(&env, &tok, q, true).await;
+    graph_error(r, 400, "Request_UnsupportedQuery").await;
+    let v: Value = list(&env, &tok, &format!("{q}&$count=true"), true)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["@odata.count"], 3);
+    assert_eq!(names(&v, "displayName"), ["carol", "bob", "Alice"]);
+    // Other properties cannot be sorted on; junk is a syntax error.
+    let r = list(&env, &tok, "?$orderby=createdDateTime desc", false).await;
+    let e = graph_error(r, 400, "Request_UnsupportedQuery").await;
+    assert_eq!(
+        e["error"]["message"],
+        "Unsupported sort property 'createdDateTime' for 'User'."
+    );
+    let r = list(&env, &tok, "?$orderby=displayName sideways", false).await;
+    graph_error(r, 400, "BadRequest").await;
+}
+
+#[tokio::test]
+async fn orderby_pages_through_the_sorted_result() {
+    let env = start().await;
+    let tok = env.token().await;
+    // Invited in reverse order, so directory order is the opposite of the sort.
+    for i in (0..25).rev() {
+        let r = env
+            .invite(
+                &tok,
+                json!({"invitedUserEmailAddress": format!("p{i:02}@fabrikam.com"),
+                       "inviteRedirectUrl": "https://x.example", "invitedUserDisplayName": format!("P{i:02}")}),
+            )
+            .await;
+        assert_eq!(r.status(), 201);
+    }
+    let mut seen = Vec::new();
+    let mut next = Some(env.url("/v1.0/users?$orderby=displayName&$top=10&$select=displayName"));
+    while let Some(url) = next {
+        let v: Value = env
+            .http
+            .get(url)
+            .bearer_auth(&tok)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        seen.extend(names(&v, "displayName"));
+        next = v["@odata.nextLink"].as_str().map(String::from);
+    }
+    let want: Vec<String> = (0..25).map(|i| format!("P{i:02}")).collect();
+    assert_eq!(seen, want);
+}

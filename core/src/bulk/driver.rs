@@ -255,10 +255,15 @@ async fn drive(
     }
     drop(row_rx);
     let _ = reader.await;
-    match fatal {
-        Some(e) => Err(e),
-        None => Ok(()),
+    if let Some(e) = fatal {
+        return Err(e);
     }
+    // Every row is settled: one line per row from here on.
+    if let (Some(f), Some(p)) = (out.take(), &opts.results) {
+        drop(f);
+        results::compact(p)?;
+    }
+    Ok(())
 }
 
 async fn process_row(

@@ -210,7 +210,10 @@ sam@litware.com,https://myapps.microsoft.com/,maybe,,\r\n";
             rows[2].request.as_ref().unwrap_err().field(),
             Some("sendEmail")
         );
-        assert_eq!(rows[2].row, 6, "records, not lines: the embedded newline does not count");
+        assert_eq!(
+            rows[2].row, 6,
+            "records, not lines: the embedded newline does not count"
+        );
     }
 
     #[test]

@@ -128,3 +128,31 @@ impl ResultsFile {
         self.out.flush().map_err(|e| io(&self.path, e))
     }
 }
+
+/// After a complete run: drops the journal's `sending` lines so the file holds exactly one line
+/// per input row. Streams, so memory stays flat.
+pub(crate) fn compact(path: &Path) -> Result<(), Error> {
+    let tmp = path.with_extension("tmp");
+    {
+        let mut rdr = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_path(path)
+            .map_err(|e| io(path, e))?;
+        let f = File::create(&tmp).map_err(|e| io(&tmp, e))?;
+        let mut w = csv::Writer::from_writer(BufWriter::new(f));
+        w.write_record(HEADER).map_err(|e| io(&tmp, e))?;
+        for rec in rdr.records() {
+            let rec = rec.map_err(|e| io(path, e))?;
+            if rec.get(2) != Some(Outcome::Sending.as_str()) {
+                w.write_record(&rec).map_err(|e| io(&tmp, e))?;
+            }
+        }
+        let inner = w.into_inner().map_err(|e| io(&tmp, e))?;
+        inner
+            .into_inner()
+            .map_err(|e| io(&tmp, e))?
+            .sync_all()
+            .map_err(|e| io(&tmp, e))?;
+    }
+    std::fs::rename(&tmp, path).map_err(|e| io(path, e))
+}

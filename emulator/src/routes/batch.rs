@@ -223,6 +223,18 @@ async fn dispatch(router: axum::Router, ver: &str, item: &Item, outer: &HeaderMa
         (http::header::RETRY_AFTER, "Retry-After"),
         (http::header::CONTENT_TYPE, "Content-Type"),
         (http::header::LOCATION, "Location"),
+        (
+            HeaderName::from_static("x-ms-throttle-scope"),
+            "x-ms-throttle-scope",
+        ),
+        (
+            HeaderName::from_static("x-ms-throttle-information"),
+            "x-ms-throttle-information",
+        ),
+        (
+            HeaderName::from_static("x-ms-resource-unit"),
+            "x-ms-resource-unit",
+        ),
     ] {
         if let Some(v) = resp.headers().get(&name).and_then(|v| v.to_str().ok()) {
             headers.insert(label.into(), json!(v));

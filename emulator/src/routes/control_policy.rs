@@ -19,7 +19,10 @@ pub async fn get(State(app): State<AppState>, req: Request) -> Response {
     respond((|| {
         let (parts, _) = req.into_parts();
         let mut o = Map::new();
-        if let Some((_, t, _)) = query_pairs(&parts).into_iter().find(|(k, _, _)| k == "tenant") {
+        if let Some((_, t, _)) = query_pairs(&parts)
+            .into_iter()
+            .find(|(k, _, _)| k == "tenant")
+        {
             o.insert("tenant".into(), json!(t));
         }
         let data = lock(&app.data);
@@ -61,7 +64,10 @@ pub async fn clear(State(app): State<AppState>, req: Request) -> Response {
     respond((|| {
         let (parts, _) = req.into_parts();
         let mut o = Map::new();
-        if let Some((_, t, _)) = query_pairs(&parts).into_iter().find(|(k, _, _)| k == "tenant") {
+        if let Some((_, t, _)) = query_pairs(&parts)
+            .into_iter()
+            .find(|(k, _, _)| k == "tenant")
+        {
             o.insert("tenant".into(), json!(t));
         }
         let mut data = lock(&app.data);
@@ -86,8 +92,7 @@ pub async fn objects(State(app): State<AppState>, req: Request) -> Response {
             let mut data = lock(&app.data);
             let i = tenant_idx(&data, &o)?;
             o.remove("tenant");
-            let ty = get_str(&o, "@odata.type")?
-                .unwrap_or_else(|| OBJECT_TYPES[0].to_string());
+            let ty = get_str(&o, "@odata.type")?.unwrap_or_else(|| OBJECT_TYPES[0].to_string());
             if !OBJECT_TYPES.contains(&ty.as_str()) {
                 return Err(bad(format!(
                     "'@odata.type' must be one of {}.",
@@ -108,8 +113,7 @@ pub async fn objects(State(app): State<AppState>, req: Request) -> Response {
                 .tenants
                 .get_mut(i)
                 .ok_or_else(|| bad("tenant vanished"))?;
-            if t
-                .objects
+            if t.objects
                 .iter()
                 .any(|x| x.get("id").and_then(Value::as_str) == Some(id.as_str()))
             {

@@ -7,6 +7,7 @@ pub mod domains;
 pub mod invitations;
 pub mod token;
 pub mod users;
+pub mod users_order;
 
 use axum::body::Body;
 use axum::extract::MatchedPath;

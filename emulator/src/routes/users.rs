@@ -10,10 +10,12 @@ use http::request::Parts;
 use http::{HeaderValue, StatusCode};
 use serde_json::{json, Map, Value};
 
+use super::users_order::{compare, parse_orderby};
 use super::{authorize, public_base, query_pairs, respond, version};
 use crate::graph_error::{graph_json, GraphError};
 use crate::jwt::AccessClaims;
 use crate::odata::{self, Filter, ODataError};
+use crate::resource_unit;
 use crate::state::{AppState, Tenant};
 use crate::sync::lock;
 
@@ -112,7 +114,7 @@ fn options(parts: &Parts) -> Options {
             "skiptoken" => o.skiptoken = Some(v),
             "count" => o.count = Some(v),
             "search" => o.search = Some(v),
-            "orderby" => o.orderby = Some(v),
+            "orderby" => o.orderby = Some(v).filter(|v| !v.trim().is_empty()),
             "skip" => o.skip = true,
             _ => {}
         }
@@ -121,6 +123,8 @@ fn options(parts: &Parts) -> Options {
 }
 
 /// The parsed, checked `$filter`; `advanced` says whether the advanced-query pair was sent.
+/// `$filter` with `$orderby` is an advanced query too (§2.1): without it Graph answers
+/// "Sorting not supported for current query." (microsoft-graph-docs-contrib#4187).
 fn filter_of(o: &Options, advanced: bool) -> Result<Option<Filter>, GraphError> {
     let Some(text) = o.filter.as_deref() else {
         return Ok(None);
@@ -133,8 +137,13 @@ fn filter_of(o: &Options, advanced: bool) -> Result<Option<Filter>, GraphError> 
             "Too many child clauses specified in search filter expression containing 'OR' operators: {ors}. Max allowed: 15."
         )));
     }
-    if (f.requires_advanced() || o.orderby.is_some()) && !advanced {
+    if f.requires_advanced() && !advanced {
         return Err(GraphError::unsupported_query("Unsupported Query."));
+    }
+    if o.orderby.is_some() && !advanced {
+        return Err(GraphError::unsupported_query(
+            "Sorting not supported for current query.",
+        ));
     }
     Ok(Some(f))
 }
@@ -283,7 +292,10 @@ fn matching<'a>(
 }
 
 pub async fn list(State(app): State<AppState>, req: Request) -> Response {
-    respond(list_inner(&app, req))
+    let (parts, body) = req.into_parts();
+    let cost = resource_unit::users_cost(&parts, true);
+    let resp = respond(list_inner(&app, Request::from_parts(parts, body)));
+    resource_unit::stamp(resp, cost)
 }
 
 fn list_inner(app: &AppState, req: Request) -> Result<Response, GraphError> {
@@ -329,6 +341,12 @@ fn list_inner(app: &AppState, req: Request) -> Result<Response, GraphError> {
             }
         },
     };
+    let order = o
+        .orderby
+        .as_deref()
+        .map(parse_orderby)
+        .transpose()?
+        .unwrap_or_default();
     let filter = filter_of(&o, advanced)?;
     let select = select_of(&o)?;
     let search = o.search.as_deref().map(parse_search).transpose()?;
@@ -346,17 +364,35 @@ fn list_inner(app: &AppState, req: Request) -> Result<Response, GraphError> {
                 )
             })?,
         };
-        let mut iter = matching(tenant, filter.as_ref(), search.as_ref(), start);
-        let page: Vec<Value> = iter
-            .by_ref()
-            .take(top)
-            .map(|(_, u)| project(u, select.as_deref()))
-            .collect();
-        let next = iter.next().map(|(i, _)| i);
-        let total = if advanced && o.skiptoken.is_none() {
-            Some(matching(tenant, filter.as_ref(), search.as_ref(), 0).count())
+        let first_page = o.skiptoken.is_none();
+        let (page, next, total) = if order.is_empty() {
+            // The skiptoken holds the index of the next user in directory order.
+            let mut iter = matching(tenant, filter.as_ref(), search.as_ref(), start);
+            let page: Vec<Value> = iter
+                .by_ref()
+                .take(top)
+                .map(|(_, u)| project(u, select.as_deref()))
+                .collect();
+            let next = iter.next().map(|(i, _)| i);
+            let total = (advanced && first_page)
+                .then(|| matching(tenant, filter.as_ref(), search.as_ref(), 0).count());
+            (page, next, total)
         } else {
-            None
+            // Sorted: the skiptoken holds the offset into the sorted result.
+            let mut all: Vec<&Value> = matching(tenant, filter.as_ref(), search.as_ref(), 0)
+                .map(|(_, u)| u)
+                .collect();
+            all.sort_by(|a, b| compare(a, b, &order));
+            let page: Vec<Value> = all
+                .iter()
+                .skip(start)
+                .take(top)
+                .map(|u| project(u, select.as_deref()))
+                .collect();
+            let end = start.saturating_add(top);
+            let next = (end < all.len()).then_some(end);
+            let total = (advanced && first_page).then_some(all.len());
+            (page, next, total)
         };
         (page, next, total, tenant.id.clone())
     };
@@ -384,7 +420,10 @@ fn list_inner(app: &AppState, req: Request) -> Result<Response, GraphError> {
 }
 
 pub async fn count(State(app): State<AppState>, req: Request) -> Response {
-    respond(count_inner(&app, req))
+    let (parts, body) = req.into_parts();
+    let cost = resource_unit::users_cost(&parts, false);
+    let resp = respond(count_inner(&app, Request::from_parts(parts, body)));
+    resource_unit::stamp(resp, cost)
 }
 
 fn count_inner(app: &AppState, req: Request) -> Result<Response, GraphError> {
@@ -414,7 +453,10 @@ fn count_inner(app: &AppState, req: Request) -> Result<Response, GraphError> {
 }
 
 pub async fn get_one(State(app): State<AppState>, req: Request) -> Response {
-    respond(get_one_inner(&app, req))
+    let (parts, body) = req.into_parts();
+    let cost = resource_unit::users_cost(&parts, false);
+    let resp = respond(get_one_inner(&app, Request::from_parts(parts, body)));
+    resource_unit::stamp(resp, cost)
 }
 
 fn get_one_inner(app: &AppState, req: Request) -> Result<Response, GraphError> {
