@@ -110,6 +110,6 @@ for (const ours of ['entra-invite', 'entra-invite-unpaced']) {
   lines.push(`CPU per invitation, ${ours} / graph-client: seq ${ratio(ours, 'graph-client', 'seq')}, conc ${ratio(ours, 'graph-client', 'conc')} (goal < 0.20)`)
   lines.push(`CPU per invitation, ${ours} / raw fetch:    seq ${ratio(ours, 'fetch', 'seq')}, conc ${ratio(ours, 'fetch', 'conc')} (goal < 1)`)
 }
-lines.push('entra-invite paces POST /invitations per tenant (burst 30, then 30/s: the core\'s default, not switchable from Node), so its wall time is that pacing; entra-invite-unpaced spreads the invitations over one client per 25 (see client.mjs) to show the cost without the idle gaps.')
+lines.push('entra-invite paces POST /invitations per tenant by default (burst 30, then 30/s, Graph\'s limit), so its wall time is that pacing; entra-invite-unpaced is the same client with invitationsPer5s: 0, like the other clients, which do not pace.')
 console.log(lines.join('\n'))
 fs.writeFileSync(path.join(here, 'last-run.json'), JSON.stringify({ requireMs, entraSize, graphSize, addonSize, results }, null, 2))

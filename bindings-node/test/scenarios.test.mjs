@@ -83,6 +83,7 @@ describe('shared scenarios (tests/scenarios)', () => {
       const setup = sc.setup ?? {}
       for (const d of setup.domains ?? []) await emu.addDomain(d)
       for (const u of setup.users ?? []) await emu.addUser(u)
+      if (setup.policy) await emu.control('POST', 'policy', setup.policy)
       if (setup.faults) await emu.setFaults(setup.faults)
       const app = sc.client?.app ?? 'default'
       const creds = {

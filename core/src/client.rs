@@ -187,7 +187,6 @@ impl ClientBuilder {
             timeout: self.timeout,
             pacer,
             throttle_events: Default::default(),
-            paced_hold: Default::default(),
         };
         Ok(Client {
             inner: Arc::new(Inner {

@@ -113,6 +113,10 @@ async fn run_scenario(path: &PathBuf) {
     for u in setup["users"].as_array().into_iter().flatten() {
         env.add_user(u.clone()).await;
     }
+    if !setup["policy"].is_null() {
+        env.control("POST", "policy", Some(setup["policy"].clone()))
+            .await;
+    }
     if !setup["faults"].is_null() {
         env.faults(setup["faults"].clone()).await;
     }

@@ -105,11 +105,31 @@ pub async fn apply(State(app): State<AppState>, req: Request, next: Next) -> Res
         .get(http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
+    // A retry is the same request again: same token, method, URL and body. Other requests on
+    // the route (another invitee, another page) are not retries, whatever their timing.
+    let (parts, body) = req.into_parts();
+    let body = match axum::body::to_bytes(body, crate::routes::BODY_LIMIT).await {
+        Ok(b) => b,
+        Err(_) => {
+            return GraphError::new(
+                413,
+                "RequestEntityTooLarge",
+                "The request body is too large.",
+            )
+            .into_response()
+        }
+    };
     let early_key = {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         auth.hash(&mut h);
-        format!("{:x}|{method} {path}", h.finish())
+        body.hash(&mut h);
+        let uri = parts
+            .uri
+            .path_and_query()
+            .map_or(path.as_str(), |p| p.as_str());
+        format!("{:x}|{method} {uri}", h.finish())
     };
+    let req = Request::from_parts(parts, axum::body::Body::from(body));
 
     // An early retry is refused before anything else: it must not use up scripted faults.
     if graph {

@@ -79,11 +79,14 @@ pub(super) fn start(inner: Arc<Inner>, input: PathBuf, opts: BulkOptions) -> Bul
     }
 }
 
-/// Adaptive concurrency: halve on throttling, grow by one after a window of clean completions.
+/// Adaptive concurrency: halve on throttling (at most once per window of `cur` completions,
+/// as TCP does per round trip), grow by one after a window of clean completions.
 struct Aimd {
     cur: usize,
     cap: usize,
     clean: usize,
+    /// Completions left before another decrease may happen.
+    cooldown: usize,
     seen_throttles: u64,
 }
 
@@ -93,21 +96,51 @@ impl Aimd {
             cur: cap.min(4),
             cap,
             clean: 0,
+            cooldown: 0,
             seen_throttles: 0,
         }
     }
     fn completed(&mut self, throttles_now: u64) {
-        if throttles_now > self.seen_throttles {
-            self.seen_throttles = throttles_now;
+        let throttled = throttles_now > self.seen_throttles;
+        self.seen_throttles = throttles_now;
+        self.cooldown = self.cooldown.saturating_sub(1);
+        if throttled && self.cooldown == 0 {
             self.cur = (self.cur / 2).max(1);
             self.clean = 0;
-        } else {
+            self.cooldown = self.cur;
+        } else if !throttled {
             self.clean += 1;
             if self.clean >= self.cur {
                 self.cur = (self.cur + 1).min(self.cap);
                 self.clean = 0;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Aimd;
+
+    #[test]
+    fn halves_once_per_window_and_grows_back() {
+        let mut a = Aimd::new(32);
+        assert_eq!(a.cur, 4);
+        for _ in 0..600 {
+            a.completed(0);
+        }
+        assert_eq!(a.cur, 32, "grows to the cap, one step per clean window");
+        a.completed(1);
+        assert_eq!(a.cur, 16);
+        // More throttling within the same window does not compound.
+        for n in 2..10 {
+            a.completed(n);
+        }
+        assert_eq!(a.cur, 16);
+        for n in 10..30 {
+            a.completed(n);
+        }
+        assert!(a.cur < 16 && a.cur >= 1);
     }
 }
 

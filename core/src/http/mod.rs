@@ -64,9 +64,6 @@ pub(crate) struct Transport {
     pub(crate) pacer: Pacer,
     /// 429s seen: bulk runs watch it to shrink their concurrency.
     pub(crate) throttle_events: std::sync::atomic::AtomicU64,
-    /// Until when Graph asked paced requests to hold off: one 429's Retry-After holds back
-    /// every request to the route, not only the one retried (Graph counts them all).
-    pub(crate) paced_hold: std::sync::Mutex<Option<Instant>>,
 }
 
 /// What one attempt ended with.
@@ -109,7 +106,6 @@ impl Transport {
         let mut refreshed_token = false;
         loop {
             if req.paced {
-                self.wait_for_hold().await;
                 self.pacer.acquire().await;
             }
             let token = self.tokens.token().await?;
@@ -205,9 +201,6 @@ impl Transport {
             429 => {
                 self.throttle_events
                     .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                if req.paced {
-                    self.hold_until(wait);
-                }
                 Attempt::Retry(wait, err)
             }
             503 | 504 if req.idempotent => Attempt::Retry(wait, err),
@@ -215,24 +208,6 @@ impl Transport {
             // A 5xx to a POST may hide a created invitation: report it, never resend blindly.
             s if s >= 500 => Attempt::Fail(err.with_maybe_applied(!req.idempotent)),
             _ => Attempt::Fail(err),
-        }
-    }
-
-    fn hold_until(&self, wait: Option<Duration>) {
-        let until = Instant::now() + wait.unwrap_or(self.retry.min_backoff);
-        let mut h = self.paced_hold.lock().unwrap_or_else(|e| e.into_inner());
-        if h.is_none_or(|cur| cur < until) {
-            *h = Some(until);
-        }
-    }
-
-    async fn wait_for_hold(&self) {
-        loop {
-            let until = *self.paced_hold.lock().unwrap_or_else(|e| e.into_inner());
-            match until {
-                Some(t) if t > Instant::now() => tokio::time::sleep_until(t.into()).await,
-                _ => return,
-            }
         }
     }
 

@@ -30,6 +30,9 @@ final class ScenariosTests: EmulatorTestCase {
         for u in setup["users"] as? [Any] ?? [] {
             _ = try await emu.addUser(userJson: encode(u))
         }
+        if let policy = setup["policy"], !(policy is NSNull) {
+            _ = try await emu.control(method: "POST", path: "policy", body: encode(policy))
+        }
         if let faults = setup["faults"], !(faults is NSNull) {
             try await emu.setFaults(faultsJson: encode(faults))
         }

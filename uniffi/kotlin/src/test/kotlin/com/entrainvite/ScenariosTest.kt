@@ -39,6 +39,7 @@ class ScenariosTest : EmulatorTest() {
         val setup = sc["setup"] as? JsonObject
         (setup?.get("domains") as? JsonArray)?.forEach { emu.control("POST", "domains", it.toString()) }
         (setup?.get("users") as? JsonArray)?.forEach { emu.addUser(it.toString()) }
+        setup?.get("policy")?.takeIf { it !is JsonNull }?.let { emu.control("POST", "policy", it.toString()) }
         setup?.get("faults")?.takeIf { it !is JsonNull }?.let { emu.setFaults(it.toString()) }
         var config = emu.clientConfig()
         when (val app = sc.at("client.app").jsonPrimitive.contentOrNull ?: "default") {

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The benchmark of bench.py in a scratch venv: pinned msgraph-sdk / httpx (the anchors of
+# shared/research/perf-anchors.md) and a release wheel of entra-invite. Not part of the tests.
+#   bindings-python/bench/run.sh [--runs 5] [--n 300]
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+CACHE="${ENTRA_INVITE_CACHE:-$HOME/.cache/entra-invite}"
+VENV="$CACHE/bench-venv"
+WHEELS="$CACHE/bench-wheels"
+if [ ! -x "$VENV/bin/python" ]; then
+    python3 -m venv "$VENV" || { python3 -m pip install --user virtualenv && python3 -m virtualenv "$VENV"; }
+fi
+"$VENV/bin/python" -m pip install --quiet msgraph-sdk==1.65.0 httpx==0.28.1 maturin==1.16.0
+rm -rf "$WHEELS"
+"$VENV/bin/maturin" build --quiet -m "$HERE/../Cargo.toml" --interpreter "$VENV/bin/python" -o "$WHEELS"
+"$VENV/bin/python" -m pip install --quiet --force-reinstall --no-deps "$WHEELS"/entra_invite-*.whl
+exec "$VENV/bin/python" "$HERE/bench.py" "$@"
