@@ -118,32 +118,6 @@ impl Aimd {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::Aimd;
-
-    #[test]
-    fn halves_once_per_window_and_grows_back() {
-        let mut a = Aimd::new(32);
-        assert_eq!(a.cur, 4);
-        for _ in 0..600 {
-            a.completed(0);
-        }
-        assert_eq!(a.cur, 32, "grows to the cap, one step per clean window");
-        a.completed(1);
-        assert_eq!(a.cur, 16);
-        // More throttling within the same window does not compound.
-        for n in 2..10 {
-            a.completed(n);
-        }
-        assert_eq!(a.cur, 16);
-        for n in 10..30 {
-            a.completed(n);
-        }
-        assert!(a.cur < 16 && a.cur >= 1);
-    }
-}
-
 fn email_key(email: &str) -> u64 {
     // SipHash with fixed keys: the duplicate check costs 8 bytes a row, however long the file.
     let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -343,5 +317,31 @@ async fn process_row(
             Err(le) => BulkResult::new(row, &email, Outcome::Failed).with_error(&le),
         },
         Err(e) => BulkResult::new(row, &email, Outcome::Failed).with_error(&e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Aimd;
+
+    #[test]
+    fn halves_once_per_window_and_grows_back() {
+        let mut a = Aimd::new(32);
+        assert_eq!(a.cur, 4);
+        for _ in 0..600 {
+            a.completed(0);
+        }
+        assert_eq!(a.cur, 32, "grows to the cap, one step per clean window");
+        a.completed(1);
+        assert_eq!(a.cur, 16);
+        // More throttling within the same window does not compound.
+        for n in 2..10 {
+            a.completed(n);
+        }
+        assert_eq!(a.cur, 16);
+        for n in 10..30 {
+            a.completed(n);
+        }
+        assert!(a.cur < 16 && a.cur >= 1);
     }
 }
