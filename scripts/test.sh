@@ -30,7 +30,7 @@ suite() {
 
 suite "cargo fmt --check" cargo fmt --all -- --check
 suite "cargo clippy" cargo clippy --workspace --all-targets -- -D warnings
-suite "cargo test" cargo test --workspace
+suite "cargo test" cargo test --workspace --no-fail-fast
 suite "Microsoft's SDKs against the emulator" bash tests/sdk-compat/run.sh
 suite "Python package" bash bindings-python/run-tests.sh
 suite "Node package" bash bindings-node/run-tests.sh
