@@ -177,6 +177,7 @@ async fn throttle_default_bucket_is_150_per_5s_per_tenant() {
     );
     let mut created = 0;
     let mut throttled = 0;
+    let started = std::time::Instant::now();
     for i in 0..160 {
         let r = env
             .invite(&tok, invitation(&format!("b{i}@fabrikam.com")))
@@ -187,9 +188,14 @@ async fn throttle_default_bucket_is_150_per_5s_per_tenant() {
             s => panic!("{s}"),
         }
     }
-    // Refill during the run may add a handful beyond 150.
-    assert!((150..=158).contains(&created), "{created}");
-    assert!(throttled >= 2);
+    // Refill during the run (30 per second) may add a few beyond 150; a slow machine adds more.
+    let refill = (started.elapsed().as_secs_f64() * 30.0).ceil() as usize + 1;
+    assert!(
+        created >= 150 && created <= 150 + refill,
+        "{created} created, refill allowance {refill}"
+    );
+    assert_eq!(created + throttled, 160);
+    assert!(throttled >= 1 || refill > 10, "nothing was throttled");
     // Another tenant has its own bucket.
     env.control_post(
         "/_emulator/tenants",
