@@ -35,6 +35,7 @@ suite "Microsoft's SDKs against the emulator" bash tests/sdk-compat/run.sh
 suite "Python package" bash bindings-python/run-tests.sh
 suite "Node package" bash bindings-node/run-tests.sh
 suite "Kotlin and Swift packages" bash uniffi/run-tests.sh
+suite "fuzz smoke" env FUZZ_SECONDS="${FUZZ_SECONDS:-5}" bash fuzz/run-smoke.sh
 
 printf '\n'
 if [ ${#failed[@]} -gt 0 ]; then

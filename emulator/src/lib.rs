@@ -12,7 +12,9 @@ mod faults;
 mod graph_error;
 mod headers;
 mod jwt;
-mod odata;
+/// The OData `$filter`/`$select` parser (public for fuzzing and for tests of filter builders).
+#[doc(hidden)]
+pub mod odata;
 mod policy;
 mod resource_unit;
 mod routes;

@@ -160,6 +160,16 @@ impl BulkSummary {
     }
 }
 
+/// Reads every row of a bulk CSV from any reader (valid or not), as a bulk run would.
+pub fn read_rows<R: std::io::Read>(reader: R) -> Result<Vec<InputRow>, Error> {
+    let mut r = input::InputReader::new(reader)?;
+    let mut rows = Vec::new();
+    while let Some(row) = r.next_row()? {
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
 /// Counts the data rows of a bulk file (for progress totals), reading it once.
 pub fn count_rows(path: &Path) -> Result<u64, Error> {
     let f = std::fs::File::open(path)

@@ -16,6 +16,13 @@ pub(crate) use pacing::Pacer;
 pub use pacing::PacingLimit;
 pub use retry::{parse_retry_after, RetryPolicy};
 
+/// The typed error for a Graph answer with this status and body (no headers). Public for
+/// fuzzing and for tools that replay captured answers.
+#[doc(hidden)]
+pub fn error_from_answer(status: u16, body: &[u8]) -> Error {
+    graph_error::from_response(status, &HeaderMap::new(), body)
+}
+
 use crate::auth::{Secret, SharedTokens};
 use crate::error::{Error, ErrorKind};
 
