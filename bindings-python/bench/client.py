@@ -60,7 +60,7 @@ if KIND in ("entra-invite", "entra-invite-paced"):
         assert client.lookup(email).exists
 
     def status(uid):
-        assert client.status(uid).external_user_state
+        assert client.status(uid).state
 elif KIND == "entra-invite-async":
     import entra_invite as ei
     import_ms = (time.perf_counter() - i0) * 1e3
@@ -75,7 +75,7 @@ elif KIND == "entra-invite-async":
         assert (await client.lookup(email)).exists
 
     async def status(uid):
-        assert (await client.status(uid)).external_user_state
+        assert (await client.status(uid)).state
 elif KIND == "msgraph-sdk":
     from msgraph import GraphRequestAdapter, GraphServiceClient
     from msgraph.generated.models.invitation import Invitation

@@ -2,6 +2,7 @@
 # The benchmark of bench.py in a scratch venv: pinned msgraph-sdk / httpx (the anchors of
 # shared/research/perf-anchors.md) and a release wheel of entra-invite. Not part of the tests.
 #   bindings-python/bench/run.sh [--runs 5] [--n 300]
+# BENCH_SETUP_ONLY=1: make the venv and install the wheel, print the venv's python, run nothing.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CACHE="${ENTRA_INVITE_CACHE:-$HOME/.cache/entra-invite}"
@@ -14,4 +15,6 @@ fi
 rm -rf "$WHEELS"
 "$VENV/bin/maturin" build --quiet -m "$HERE/../Cargo.toml" --interpreter "$VENV/bin/python" -o "$WHEELS"
 "$VENV/bin/python" -m pip install --quiet --force-reinstall --no-deps "$WHEELS"/entra_invite-*.whl
+# bench/run.sh only wants the venv: it runs its own workloads (client.py) with this python.
+if [ -n "${BENCH_SETUP_ONLY:-}" ]; then echo "$VENV/bin/python"; exit 0; fi
 exec "$VENV/bin/python" "$HERE/bench.py" "$@"
