@@ -5,8 +5,8 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicPtr, Ordering};
-use std::sync::{Mutex, Once};
+use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
+use std::sync::Once;
 use std::task::{Context, Poll};
 
 use tokio::runtime::Runtime;
@@ -25,12 +25,15 @@ struct Shared {
 }
 
 static SHARED: AtomicPtr<Shared> = AtomicPtr::new(std::ptr::null_mut());
-static INSTALL: Mutex<()> = Mutex::new(());
+/// Held while one thread builds the runtime. A flag rather than a mutex, so the child of a
+/// `fork()` taken mid-build can reset it (a mutex held by a vanished thread never unlocks).
+static INSTALLING: AtomicBool = AtomicBool::new(false);
 static ATFORK: Once = Once::new();
 
 extern "C" fn atfork_child() {
     // The parent's runtime threads do not exist here: forget (leak) it and build anew on demand.
     SHARED.store(std::ptr::null_mut(), Ordering::SeqCst);
+    INSTALLING.store(false, Ordering::SeqCst);
 }
 
 fn worker_threads() -> usize {
@@ -53,10 +56,20 @@ fn shared() -> &'static Shared {
             libc::pthread_atfork(None, None, Some(atfork_child));
         }
     });
-    // After fork the mutex may have been held by a parent thread that no longer exists.
-    let _guard = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
+    while INSTALLING
+        .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
+        .is_err()
+    {
+        let p = SHARED.load(Ordering::Acquire);
+        if !p.is_null() {
+            // SAFETY: as above.
+            return unsafe { &*p };
+        }
+        std::thread::yield_now();
+    }
     let p = SHARED.load(Ordering::Acquire);
     if !p.is_null() {
+        INSTALLING.store(false, Ordering::Release);
         // SAFETY: as above.
         return unsafe { &*p };
     }
@@ -76,6 +89,7 @@ fn shared() -> &'static Shared {
         .map_err(|e| format!("cannot set up HTTPS: {e}"));
     let leaked = Box::into_raw(Box::new(Shared { rt, http }));
     SHARED.store(leaked, Ordering::Release);
+    INSTALLING.store(false, Ordering::Release);
     // SAFETY: just leaked.
     unsafe { &*leaked }
 }
