@@ -179,12 +179,6 @@ async fn drive(
     let mut aimd = Aimd::new(opts.concurrency);
     let mut input_done = false;
     let mut fatal: Option<Error> = None;
-    let emit = |out: &mut Option<ResultsFile>, r: BulkResult| -> Result<BulkResult, Error> {
-        if let Some(f) = out.as_mut() {
-            f.write(&r)?;
-        }
-        Ok(r)
-    };
     loop {
         while !input_done && fatal.is_none() && tasks.len() < aimd.cur {
             let row = match row_rx.recv().await {
@@ -203,11 +197,8 @@ async fn drive(
             }
             let req = match row.request {
                 Err(e) => {
-                    let r = emit(
-                        &mut out,
-                        BulkResult::new(row.row, &row.email, Outcome::Invalid).with_error(&e),
-                    )?;
-                    if tx.send(Ok(r)).await.is_err() {
+                    let r = BulkResult::new(row.row, &row.email, Outcome::Invalid).with_error(&e);
+                    if !report(&mut out, tx, r).await? {
                         return Ok(());
                     }
                     continue;
@@ -218,28 +209,28 @@ async fn drive(
             if let Some(first) = seen.get(&key) {
                 let mut r = BulkResult::new(row.row, &row.email, Outcome::Existing);
                 r.message = Some(format!("same address as row {first}"));
-                let r = emit(&mut out, r)?;
-                if tx.send(Ok(r)).await.is_err() {
+                if !report(&mut out, tx, r).await? {
                     return Ok(());
                 }
                 continue;
             }
             seen.insert(key, row.row);
             if opts.dry_run {
-                if tx
-                    .send(Ok(BulkResult::new(row.row, &row.email, Outcome::Valid)))
-                    .await
-                    .is_err()
+                if !report(
+                    &mut out,
+                    tx,
+                    BulkResult::new(row.row, &row.email, Outcome::Valid),
+                )
+                .await?
                 {
                     return Ok(());
                 }
                 continue;
             }
             // Journal first: if we die with this in flight, the next run looks it up.
-            emit(
-                &mut out,
-                BulkResult::new(row.row, &row.email, Outcome::Sending),
-            )?;
+            if let Some(f) = out.as_mut() {
+                f.write(&BulkResult::new(row.row, &row.email, Outcome::Sending))?;
+            }
             let lookup_first = opts.skip_existing || prev.in_doubt.contains_key(&row.row);
             let inner = inner.clone();
             tasks.spawn(async move { process_row(&inner, row.row, req, lookup_first).await });
@@ -255,8 +246,7 @@ async fn drive(
             Err(e) => return Err(Error::internal(format!("a bulk row task failed: {e}"))),
         };
         aimd.completed(inner.transport.throttle_events.load(Ordering::Relaxed));
-        let r = emit(&mut out, r)?;
-        if tx.send(Ok(r)).await.is_err() {
+        if !report(&mut out, tx, r).await? {
             return Ok(());
         }
     }
@@ -271,6 +261,19 @@ async fn drive(
         results::compact(p)?;
     }
     Ok(())
+}
+
+/// Writes a finished row to the results file, then hands it to the caller; `false` once the
+/// caller has gone (the run stops).
+async fn report(
+    out: &mut Option<ResultsFile>,
+    tx: &mpsc::Sender<Result<BulkResult, Error>>,
+    r: BulkResult,
+) -> Result<bool, Error> {
+    if let Some(f) = out.as_mut() {
+        f.write(&r)?;
+    }
+    Ok(tx.send(Ok(r)).await.is_ok())
 }
 
 async fn process_row(
