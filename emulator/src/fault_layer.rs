@@ -27,6 +27,21 @@ fn dropped() -> Response {
     r
 }
 
+/// A scripted answer whose body is sent as given (malformed or truncated JSON on purpose).
+fn verbatim(status: u16, retry_after: Option<String>, body: String) -> Response {
+    let status = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::OK);
+    let mut r = (status, body).into_response();
+    let h = r.headers_mut();
+    h.insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
+    if let Some(v) = retry_after.and_then(|v| http::HeaderValue::from_str(&v).ok()) {
+        h.insert(http::header::RETRY_AFTER, v);
+    }
+    r
+}
+
 /// Keeps the real status and headers but sends only half of the body, then fails the body
 /// stream so the server aborts the connection mid-response.
 async fn cut_mid_body(resp: Response) -> Response {
@@ -192,6 +207,7 @@ pub async fn apply(State(app): State<AppState>, req: Request, next: Next) -> Res
             retry_after,
             act_first,
             drop,
+            body,
             ..
         } => {
             if act_first {
@@ -199,6 +215,8 @@ pub async fn apply(State(app): State<AppState>, req: Request, next: Next) -> Res
             }
             if drop {
                 dropped()
+            } else if let Some(body) = body {
+                verbatim(status, retry_after, body)
             } else {
                 GraphError::for_status(status, retry_after).into_response()
             }

@@ -85,6 +85,9 @@ pub struct ScriptedFault {
     /// Carry the request out, send the status line, headers and part of the body, then cut
     /// the connection (implies `actFirst`).
     pub drop_mid_response: bool,
+    /// Answer `status` with this body verbatim (as JSON) instead of Graph's error body: a
+    /// malformed or truncated answer. With `actFirst` the request is carried out first.
+    pub body: Option<String>,
 }
 
 impl Default for ScriptedFault {
@@ -98,6 +101,7 @@ impl Default for ScriptedFault {
             act_first: false,
             drop: false,
             drop_mid_response: false,
+            body: None,
         }
     }
 }
@@ -156,6 +160,7 @@ pub enum Decision {
         act_first: bool,
         drop: bool,
         mid_response: bool,
+        body: Option<String>,
     },
     Random(u16),
     Drop,
@@ -223,6 +228,7 @@ impl FaultState {
                 act_first: s.act_first,
                 drop: s.drop,
                 mid_response: s.drop_mid_response,
+                body: s.body.clone(),
             };
         }
         if !graph {
