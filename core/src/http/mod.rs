@@ -1,6 +1,7 @@
 //! Every Graph call goes through `Transport::send`: auth, correlation ids, pacing, retries.
 
 mod graph_error;
+mod hold;
 mod pacing;
 mod retry;
 
@@ -12,6 +13,7 @@ use serde_json::Value;
 use url::Url;
 
 pub(crate) use graph_error::retry_after as retry_after_header;
+pub(crate) use hold::Holds;
 pub(crate) use pacing::Pacer;
 pub use pacing::PacingLimit;
 pub use retry::{parse_retry_after, RetryPolicy};
@@ -42,6 +44,9 @@ pub(crate) struct GraphResponse {
     pub status: u16,
     pub headers: HeaderMap,
     pub body: bytes::Bytes,
+    /// A 2xx to a non-idempotent request: Graph carried it out, so an unreadable body must not
+    /// read as "nothing happened".
+    pub acted: bool,
 }
 
 impl GraphResponse {
@@ -57,6 +62,7 @@ impl GraphResponse {
                 graph_error::header(&self.headers, "client-request-id"),
                 graph_error::header(&self.headers, "date"),
             )
+            .with_maybe_applied(self.acted)
         })
     }
 }
@@ -69,6 +75,8 @@ pub(crate) struct Transport {
     pub(crate) retry: RetryPolicy,
     pub(crate) timeout: Duration,
     pub(crate) pacer: Pacer,
+    /// Retry-After waits that hold back every later request of the same kind.
+    pub(crate) holds: Holds,
     /// 429s seen: bulk runs watch it to shrink their concurrency.
     pub(crate) throttle_events: std::sync::atomic::AtomicU64,
 }
@@ -112,6 +120,7 @@ impl Transport {
         let mut attempt: usize = 0;
         let mut refreshed_token = false;
         loop {
+            self.holds.wait(req.paced).await;
             if req.paced {
                 self.pacer.acquire().await;
             }
@@ -199,10 +208,14 @@ impl Transport {
                 status,
                 headers,
                 body,
+                acted: !req.idempotent,
             });
         }
         let err = graph_error::from_response(status, &headers, &body);
         let wait = err.retry_after();
+        if let (429 | 503, Some(w)) = (status, wait) {
+            self.holds.hold(req.paced, w);
+        }
         match status {
             // Throttled requests were not carried out, so even a POST may be resent.
             429 => {

@@ -84,8 +84,12 @@ async fn invite_if_absent(
         }
         Lookup::NotFound => {}
     }
-    match inner.post_invitation(req.to_body(None)).await {
-        Ok(r) => Ok(InviteOutcome::Invited(Box::new(r.json()?))),
+    let posted = inner
+        .post_invitation(req.to_body(None))
+        .await
+        .and_then(|r| r.json::<Invitation>());
+    match posted {
+        Ok(inv) => Ok(InviteOutcome::Invited(Box::new(inv))),
         Err(e) if e.maybe_applied() => resolve_ambiguous(&inner, &req, &email, e).await,
         Err(e) => Err(e),
     }
