@@ -186,6 +186,7 @@ impl ClientBuilder {
             retry: self.retry,
             timeout: self.timeout,
             pacer,
+            holds: Default::default(),
             throttle_events: Default::default(),
         };
         Ok(Client {
