@@ -132,6 +132,12 @@ async fn drive(
     tx: &mpsc::Sender<Result<BulkResult, Error>>,
     resumed: &AtomicU64,
 ) -> Result<(), Error> {
+    // One streaming pass first: a file that is not CSV (or breaks off half-way) is refused
+    // before anything is sent, rather than after part of it went out.
+    let scan = input.clone();
+    tokio::task::spawn_blocking(move || super::count_rows(&scan))
+        .await
+        .map_err(|_| Error::internal("the input check stopped"))??;
     let prev = match &opts.results {
         Some(p) if !opts.dry_run => results::load(p)?,
         _ => results::Previous::default(),
