@@ -171,6 +171,14 @@ fn unreachable_cancelled() -> ! {
     std::process::abort()
 }
 
+/// For the bindings' tests: a task on the runtime that panics, as a bug in the core would.
+/// Awaiting it must give an `Internal` error in the host language, never an abort: every call
+/// runs as such a task, so this is the path a real panic takes to the FFI boundary.
+#[doc(hidden)]
+pub fn spawn_panicking_task() -> Spawned<()> {
+    spawn::<_, ()>(async { panic!("entra-invite: a panic forced by a test") })
+}
+
 /// A task on the shared runtime; awaiting it yields the task's result.
 pub struct Spawned<T>(JoinHandle<Result<T, Error>>);
 
@@ -191,5 +199,18 @@ impl<T> Future for Spawned<T> {
 impl<T> Drop for Spawned<T> {
     fn drop(&mut self) {
         self.0.abort();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_task_is_an_internal_error_and_the_runtime_lives_on() {
+        let e = block_on(async { spawn_panicking_task().await }).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Internal, "{e}");
+        let after = block_on(async { Ok::<u8, Error>(1) });
+        assert_eq!(after.unwrap(), 1);
     }
 }
