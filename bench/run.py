@@ -505,6 +505,8 @@ Rounds are interleaved (each run goes through every client), so load drifts hit 
 
 {goals}
 
+Profiles of the goals missed, and where the time goes: [ANALYSIS.md](ANALYSIS.md) (written by hand; runs do not rewrite it).
+
 ## Caveats
 
 - The machine is shared: other builds and test suites ran during the run. CPU per request moved by up to

@@ -6,6 +6,8 @@
 #
 #   bench/run.sh [--runs 3] [--n-seq 500] [--n-conc 2000] [--n-lookup 500] [--n-status 500]
 #                [--cg-n 100] [--only rust,python,node] [--note "..."] [--build-only] [--no-build]
+#   bench/run.sh --smoke    a few requests per client and workload with debug builds, written to a
+#                           scratch directory (CI runs it so the benchmark cannot rot; figures mean nothing)
 #
 # Builds (with nice): release graph-emulator + client-bench + reqwest-floor; the Python wheel in a
 # scratch venv with pinned msgraph-sdk/httpx (bindings-python/bench/run.sh); the release Node addon
@@ -15,15 +17,36 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD=1
 BUILD_ONLY=
+SMOKE=
 ARGS=()
 for a in "$@"; do
     case "$a" in
+        --smoke) SMOKE=1 ;;
         --no-build) BUILD= ;;
         --build-only) BUILD_ONLY=1 ;;
         *) ARGS+=("$a") ;;
     esac
 done
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+
+if [ -n "$SMOKE" ]; then
+    # Debug builds that share the test suites' artefacts; the official SDKs in the cached scratch venv.
+    echo "== bench smoke: cargo build (debug: graph-emulator, client-bench, reqwest-floor)" >&2
+    (cd "$ROOT" && cargo build --quiet -p entra-invite-emulator -p entra-invite-bench --bins)
+    PY="$(BENCH_SETUP_ONLY=1 BENCH_PROFILE=dev bash "$ROOT/bindings-python/bench/run.sh" | tail -n 1)"
+    if [ ! -f "$ROOT/bindings-node/entra-invite.linux-x64-gnu.node" ]; then
+        echo "bench smoke: build the Node addon first (bash bindings-node/run-tests.sh)" >&2
+        exit 1
+    fi
+    (cd "$ROOT/bindings-node/bench" && npm ci --no-audit --no-fund --silent)
+    OUT="$(mktemp -d)"
+    python3 "$ROOT/bench/run.py" --python "$PY" --bin-dir "$TARGET/debug" --runs 1 --n-seq 5 --n-conc 40 \
+        --n-lookup 5 --n-status 5 --seed 5 --cg-n 0 --out "$OUT" --command "bench/run.sh --smoke" \
+        --note "smoke run: debug builds, a few requests each; the figures mean nothing"
+    rm -rf "$OUT"
+    echo "bench smoke: every client ran every workload" >&2
+    exit 0
+fi
 
 if [ -n "$BUILD" ]; then
     echo "== cargo build --release (graph-emulator, client-bench, reqwest-floor)" >&2

@@ -35,6 +35,8 @@ suite "Microsoft's SDKs against the emulator" bash tests/sdk-compat/run.sh
 suite "Python package" bash bindings-python/run-tests.sh
 suite "Node package" bash bindings-node/run-tests.sh
 suite "Kotlin and Swift packages" bash uniffi/run-tests.sh
+# After the Node suite, whose debug addon it uses; a few requests per client, so bench/ cannot rot.
+suite "benchmark smoke" bash bench/run.sh --smoke
 suite "fuzz smoke" env FUZZ_SECONDS="${FUZZ_SECONDS:-5}" bash fuzz/run-smoke.sh
 
 printf '\n'
