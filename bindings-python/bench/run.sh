@@ -7,8 +7,10 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CACHE="${ENTRA_INVITE_CACHE:-$HOME/.cache/entra-invite}"
-VENV="$CACHE/bench-venv"
-WHEELS="$CACHE/bench-wheels"
+# Another profile gets its own venv, so a smoke run never leaves a debug wheel where the real
+# benchmark (`--no-build`) would time it.
+VENV="$CACHE/bench-venv${BENCH_PROFILE:+-$BENCH_PROFILE}"
+WHEELS="$CACHE/bench-wheels${BENCH_PROFILE:+-$BENCH_PROFILE}"
 if [ ! -x "$VENV/bin/python" ]; then
     python3 -m venv "$VENV" || { python3 -m pip install --user virtualenv && python3 -m virtualenv "$VENV"; }
 fi
