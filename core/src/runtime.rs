@@ -36,12 +36,18 @@ extern "C" fn atfork_child() {
     INSTALLING.store(false, Ordering::SeqCst);
 }
 
+/// One worker unless `ENTRA_INVITE_WORKER_THREADS` says otherwise. The work is waiting on Graph,
+/// and one worker drives tens of thousands of requests a second, far past Graph's limits. A
+/// second worker only adds wake-ups: tokio wakes a parked worker to look for work each time one
+/// finds some, so a lone call costs 5-6 context switches instead of 3 (caller -> worker, socket
+/// -> worker, worker -> caller), and on a VM each wake of an idle CPU is the dominant cost of a
+/// call (bench/ANALYSIS.md). Blocking host callbacks run on the blocking pool, not the worker.
 fn worker_threads() -> usize {
     std::env::var("ENTRA_INVITE_WORKER_THREADS")
         .ok()
         .and_then(|v| v.trim().parse::<usize>().ok())
         .filter(|n| *n > 0)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
+        .unwrap_or(1)
 }
 
 fn shared() -> &'static Shared {
