@@ -9,13 +9,14 @@ use std::time::SystemTime;
 use entra_invite::{AccessToken, Error, TokenSource};
 
 use crate::errors::EntraInviteError;
+use crate::secret::Secret;
 
-/// What a `TokenProvider` answers: the access token for Graph and, if known, its expiry
-/// (the client then asks again shortly before it; without one the token is used until
-/// Graph rejects it).
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+/// What a `TokenProvider` answers: the access token for Graph (a `Secret`, so the record never
+/// prints it) and, if known, its expiry (the client then asks again shortly before it; without
+/// one the token is used until Graph rejects it).
+#[derive(Debug, Clone, uniffi::Record)]
 pub struct ProvidedToken {
-    pub token: String,
+    pub token: Arc<Secret>,
     #[uniffi(default = None)]
     pub expires_on: Option<SystemTime>,
 }
@@ -48,7 +49,8 @@ impl TokenSource for ForeignTokenSource {
                     e.detail()
                 ))
             })?;
-            let token = t.token.trim();
+            let token = t.token.expose();
+            let token = token.trim();
             if token.is_empty() {
                 return Err(provider_error("returned an empty token".into()));
             }

@@ -8,9 +8,11 @@ use std::time::Duration;
 use entra_invite::Settings;
 
 use crate::auth::{ForeignTokenSource, TokenProvider};
+use crate::secret::Secret;
 
 /// Give one credential: `clientSecret`, `certificatePath`, `federatedTokenFile`, `token` or
 /// `tokenProvider` (the first three with `clientId`, all app credentials with `tenant`).
+/// Secret values are `Secret` objects, so printing a configuration never shows them.
 #[derive(uniffi::Record)]
 pub struct ClientConfig {
     /// Tenant id or domain (`contoso.onmicrosoft.com`).
@@ -19,18 +21,19 @@ pub struct ClientConfig {
     #[uniffi(default = None)]
     pub client_id: Option<String>,
     #[uniffi(default = None)]
-    pub client_secret: Option<String>,
+    pub client_secret: Option<Arc<Secret>>,
     /// PEM or PKCS#12 file with the app's certificate and key.
     #[uniffi(default = None)]
     pub certificate_path: Option<String>,
+    /// The password of a PKCS#12 certificate file.
     #[uniffi(default = None)]
-    pub certificate_password: Option<String>,
+    pub certificate_password: Option<Arc<Secret>>,
     /// Workload identity: the file holding the federated token.
     #[uniffi(default = None)]
     pub federated_token_file: Option<String>,
     /// An access token obtained elsewhere, used as is.
     #[uniffi(default = None)]
-    pub token: Option<String>,
+    pub token: Option<Arc<Secret>>,
     /// Asked for a token whenever one is needed (delegated mode).
     #[uniffi(default = None)]
     pub token_provider: Option<Arc<dyn TokenProvider>>,
@@ -64,11 +67,11 @@ impl From<ClientConfig> for Settings {
         Settings {
             tenant: c.tenant,
             client_id: c.client_id,
-            client_secret: c.client_secret,
+            client_secret: c.client_secret.map(|s| s.expose()),
             certificate_path: c.certificate_path.map(PathBuf::from),
-            certificate_password: c.certificate_password,
+            certificate_password: c.certificate_password.map(|s| s.expose()),
             federated_token_file: c.federated_token_file.map(PathBuf::from),
-            token: c.token,
+            token: c.token.map(|s| s.expose()),
             token_source: c
                 .token_provider
                 .map(|p| Arc::new(ForeignTokenSource(p)) as Arc<dyn entra_invite::TokenSource>),

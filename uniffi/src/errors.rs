@@ -1,11 +1,22 @@
 //! `EntraInviteError`: one variant per core `ErrorKind` (Kotlin: a sealed exception class,
 //! Swift: an error enum), each with the same named fields. There is no field called
 //! `message` (it would clash with Kotlin's `Throwable.message`); the explanation is `detail`.
+//! Kotlin's `ErrorFields.kt` and Swift's `ErrorFields.swift` make every field readable from the
+//! sealed type / enum without matching the variant.
 
 use std::time::Duration;
 
 use entra_invite::{Error, ErrorKind};
 
+/// Every variant carries the same fields:
+/// - `detail`: a readable explanation (Graph's own message for Graph errors);
+/// - `field`: for `InvalidInput`, the input that is wrong;
+/// - `status`, `code`: HTTP status and error code of Graph's (or the token endpoint's) answer;
+/// - `requestId`, `clientRequestId`: Graph's `request-id` and the `client-request-id` sent;
+/// - `retryAfter`: how long Graph asked to wait (throttling);
+/// - `maybeApplied`: the invitation may have been created although the call failed (a 5xx, a
+///   dropped connection or an unreadable 2xx answer to `POST /invitations`): do not resend
+///   blindly, look the address up first (`inviteIfAbsent` does).
 #[derive(Debug, Clone, PartialEq, thiserror::Error, uniffi::Error)]
 pub enum EntraInviteError {
     /// Bad input, refused before anything was sent; `field` names it.
@@ -18,6 +29,7 @@ pub enum EntraInviteError {
         request_id: Option<String>,
         client_request_id: Option<String>,
         retry_after: Option<Duration>,
+        maybe_applied: bool,
     },
     /// The token endpoint refused the credential (`code` is its error, e.g. `invalid_client`).
     #[error("[Auth] {detail}")]
@@ -29,6 +41,7 @@ pub enum EntraInviteError {
         request_id: Option<String>,
         client_request_id: Option<String>,
         retry_after: Option<Duration>,
+        maybe_applied: bool,
     },
     /// The app or user lacks the permission for the call.
     #[error("[PermissionDenied] {detail}")]
@@ -40,6 +53,7 @@ pub enum EntraInviteError {
         request_id: Option<String>,
         client_request_id: Option<String>,
         retry_after: Option<Duration>,
+        maybe_applied: bool,
     },
     /// The user does not exist.
     #[error("[NotFound] {detail}")]
@@ -51,6 +65,7 @@ pub enum EntraInviteError {
         request_id: Option<String>,
         client_request_id: Option<String>,
         retry_after: Option<Duration>,
+        maybe_applied: bool,
     },
     /// The invitee is already an internal member of the tenant.
     #[error("[AlreadyExists] {detail}")]
@@ -62,6 +77,7 @@ pub enum EntraInviteError {
         request_id: Option<String>,
         client_request_id: Option<String>,
         retry_after: Option<Duration>,
+        maybe_applied: bool,
     },
     /// The invitee's domain is one of the tenant's verified domains.
     #[error("[VerifiedDomain] {detail}")]
@@ -73,6 +89,7 @@ pub enum EntraInviteError {
         request_id: Option<String>,
         client_request_id: Option<String>,
         retry_after: Option<Duration>,
+        maybe_applied: bool,
     },
     /// Cross-tenant access settings or tenant policy block the invitation.
     #[error("[BlockedByPolicy] {detail}")]
@@ -84,6 +101,7 @@ pub enum EntraInviteError {
         request_id: Option<String>,
         client_request_id: Option<String>,
         retry_after: Option<Duration>,
+        maybe_applied: bool,
     },
     /// Graph kept answering 429; `retry_after` says when to come back.
     #[error("[Throttled] {detail}")]
@@ -95,6 +113,7 @@ pub enum EntraInviteError {
         request_id: Option<String>,
         client_request_id: Option<String>,
         retry_after: Option<Duration>,
+        maybe_applied: bool,
     },
     /// Graph kept failing (5xx).
     #[error("[Service] {detail}")]
@@ -106,6 +125,7 @@ pub enum EntraInviteError {
         request_id: Option<String>,
         client_request_id: Option<String>,
         retry_after: Option<Duration>,
+        maybe_applied: bool,
     },
     /// The connection failed.
     #[error("[Network] {detail}")]
@@ -117,6 +137,7 @@ pub enum EntraInviteError {
         request_id: Option<String>,
         client_request_id: Option<String>,
         retry_after: Option<Duration>,
+        maybe_applied: bool,
     },
     /// No answer in time.
     #[error("[Timeout] {detail}")]
@@ -128,6 +149,7 @@ pub enum EntraInviteError {
         request_id: Option<String>,
         client_request_id: Option<String>,
         retry_after: Option<Duration>,
+        maybe_applied: bool,
     },
     /// Graph answered something that cannot be understood.
     #[error("[Protocol] {detail}")]
@@ -139,6 +161,7 @@ pub enum EntraInviteError {
         request_id: Option<String>,
         client_request_id: Option<String>,
         retry_after: Option<Duration>,
+        maybe_applied: bool,
     },
     /// A bug in this library (or a callback that failed unexpectedly).
     #[error("[Internal] {detail}")]
@@ -150,6 +173,7 @@ pub enum EntraInviteError {
         request_id: Option<String>,
         client_request_id: Option<String>,
         retry_after: Option<Duration>,
+        maybe_applied: bool,
     },
 }
 
@@ -162,6 +186,7 @@ impl From<Error> for EntraInviteError {
         let request_id = e.request_id().map(str::to_string);
         let client_request_id = e.client_request_id().map(str::to_string);
         let retry_after = e.retry_after();
+        let maybe_applied = e.maybe_applied();
         macro_rules! variant {
             ($v:ident) => {
                 EntraInviteError::$v {
@@ -172,6 +197,7 @@ impl From<Error> for EntraInviteError {
                     request_id,
                     client_request_id,
                     retry_after,
+                    maybe_applied,
                 }
             };
         }
@@ -204,6 +230,7 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for EntraInviteError {
             request_id: None,
             client_request_id: None,
             retry_after: None,
+            maybe_applied: false,
         }
     }
 }

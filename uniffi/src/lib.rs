@@ -15,6 +15,7 @@ mod client;
 mod config;
 mod errors;
 mod models;
+mod secret;
 mod testing;
 
 pub use auth::{ProvidedToken, TokenProvider};
@@ -26,4 +27,7 @@ pub use models::{
     ExternalUserState, GuestStatus, Invitation, InvitationRequest, InviteOutcome, InvitedUser,
     InvitedUserMessageInfo, Lookup, ObjectIdentity, User, UserType,
 };
-pub use testing::{runtime_started, runtime_thread_name, start_emulator, TestEmulator};
+pub use secret::Secret;
+pub use testing::{
+    debug_force_internal_error, runtime_started, runtime_thread_name, start_emulator, TestEmulator,
+};

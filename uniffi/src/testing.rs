@@ -1,5 +1,6 @@
 //! Test support, shipped for users' own tests too: the core's in-process Graph emulator with
-//! its control API (JSON text in and out), and two probes showing where calls run.
+//! its control API (JSON text in and out), two probes showing where calls run, and a hook
+//! forcing an internal panic (to prove none crosses into Kotlin or Swift).
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -10,6 +11,7 @@ use serde_json::Value;
 
 use crate::config::ClientConfig;
 use crate::errors::{invalid, Result};
+use crate::secret::Secret;
 
 /// A running emulator: Graph's invitation and user endpoints plus the token endpoint, on a
 /// loopback port (see `startEmulator`).
@@ -69,6 +71,7 @@ impl TestEmulator {
     pub fn client_id(&self) -> String {
         self.client_id.clone()
     }
+    /// The default app's secret (a well-known test value, not a real secret).
     pub fn client_secret(&self) -> String {
         self.client_secret.clone()
     }
@@ -89,7 +92,7 @@ impl TestEmulator {
         ClientConfig {
             tenant: Some(self.tenant.clone()),
             client_id: Some(self.client_id.clone()),
-            client_secret: Some(self.client_secret.clone()),
+            client_secret: Some(Secret::new(self.client_secret.clone())),
             certificate_path: None,
             certificate_password: None,
             federated_token_file: None,
@@ -200,4 +203,12 @@ pub fn runtime_started() -> bool {
 pub async fn runtime_thread_name() -> Result<String> {
     let name = spawn(async { Ok(std::thread::current().name().unwrap_or("").to_string()) }).await?;
     Ok(name)
+}
+
+/// Test hook: a call whose task panics inside the library, on the path a bug's panic would
+/// take. It fails with an `Internal` error (never a crash), and the library keeps working.
+#[uniffi::export]
+pub async fn debug_force_internal_error() -> Result<()> {
+    entra_invite::runtime::spawn_panicking_task().await?;
+    Ok(())
 }

@@ -4,16 +4,17 @@ import Foundation
 
 extension EntraInviteError {
     private var fields: (detail: String, field: String?, status: UInt16?, code: String?,
-                         requestId: String?, clientRequestId: String?, retryAfter: TimeInterval?) {
+                         requestId: String?, clientRequestId: String?, retryAfter: TimeInterval?,
+                         maybeApplied: Bool) {
         switch self {
-        case let .InvalidInput(d, f, s, c, r, cr, ra), let .Auth(d, f, s, c, r, cr, ra),
-             let .PermissionDenied(d, f, s, c, r, cr, ra), let .NotFound(d, f, s, c, r, cr, ra),
-             let .AlreadyExists(d, f, s, c, r, cr, ra), let .VerifiedDomain(d, f, s, c, r, cr, ra),
-             let .BlockedByPolicy(d, f, s, c, r, cr, ra), let .Throttled(d, f, s, c, r, cr, ra),
-             let .Service(d, f, s, c, r, cr, ra), let .Network(d, f, s, c, r, cr, ra),
-             let .Timeout(d, f, s, c, r, cr, ra), let .Protocol(d, f, s, c, r, cr, ra),
-             let .Internal(d, f, s, c, r, cr, ra):
-            return (d, f, s, c, r, cr, ra)
+        case let .InvalidInput(d, f, s, c, r, cr, ra, ma), let .Auth(d, f, s, c, r, cr, ra, ma),
+             let .PermissionDenied(d, f, s, c, r, cr, ra, ma), let .NotFound(d, f, s, c, r, cr, ra, ma),
+             let .AlreadyExists(d, f, s, c, r, cr, ra, ma), let .VerifiedDomain(d, f, s, c, r, cr, ra, ma),
+             let .BlockedByPolicy(d, f, s, c, r, cr, ra, ma), let .Throttled(d, f, s, c, r, cr, ra, ma),
+             let .Service(d, f, s, c, r, cr, ra, ma), let .Network(d, f, s, c, r, cr, ra, ma),
+             let .Timeout(d, f, s, c, r, cr, ra, ma), let .Protocol(d, f, s, c, r, cr, ra, ma),
+             let .Internal(d, f, s, c, r, cr, ra, ma):
+            return (d, f, s, c, r, cr, ra, ma)
         }
     }
 
@@ -29,4 +30,8 @@ extension EntraInviteError {
     public var clientRequestId: String? { fields.clientRequestId }
     /// How long Graph asked to wait (throttling).
     public var retryAfter: TimeInterval? { fields.retryAfter }
+    /// The invitation may have been created although the call failed (a 5xx, a dropped
+    /// connection or an unreadable answer to `POST /invitations`): do not resend blindly, look
+    /// the address up first (`inviteIfAbsent` does).
+    public var maybeApplied: Bool { fields.maybeApplied }
 }

@@ -159,7 +159,7 @@ final class ClientTests: EmulatorTestCase {
             lock.withLock { count += 1 }
             let answer = try await emu.control(method: "POST", path: "tokens", body: "{}")
             let token = at(json(answer), "access_token") as? String ?? ""
-            return ProvidedToken(token: token, expiresOn: Date().addingTimeInterval(3600))
+            return ProvidedToken(token: Secret(value: token), expiresOn: Date().addingTimeInterval(3600))
         }
     }
 
@@ -176,7 +176,7 @@ final class ClientTests: EmulatorTestCase {
     final class FailingProvider: TokenProvider {
         func token() async throws -> ProvidedToken {
             throw EntraInviteError.Auth(detail: "user session expired", field: nil, status: nil, code: nil,
-                                        requestId: nil, clientRequestId: nil, retryAfter: nil)
+                                        requestId: nil, clientRequestId: nil, retryAfter: nil, maybeApplied: false)
         }
     }
 
@@ -193,7 +193,7 @@ final class ClientTests: EmulatorTestCase {
     func testAFixedAccessToken() async throws {
         let answer = try await emu.control(method: "POST", path: "tokens", body: "{}")
         let token = try XCTUnwrap(at(json(answer), "access_token") as? String)
-        let fixed = try Client(config: ClientConfig(token: token, graphUrl: emu.url()))
+        let fixed = try Client(config: ClientConfig(token: Secret(value: token), graphUrl: emu.url()))
         let found = try await fixed.lookup(email: "fixed@fabrikam.com")
         XCTAssertEqual(found, .notFound)
         XCTAssertEqual(fixed.tenant(), "")
@@ -224,7 +224,7 @@ final class ClientTests: EmulatorTestCase {
 
     func testAConfigurationMistakeIsInvalidInputBeforeAnyRequest() async throws {
         let e = await expectError {
-            try Client(config: ClientConfig(tenant: "contoso.onmicrosoft.com", clientId: "x", clientSecret: "y",
+            try Client(config: ClientConfig(tenant: "contoso.onmicrosoft.com", clientId: "x", clientSecret: Secret(value: "y"),
                                             graphUrl: "http://example.com"))
         }
         XCTAssertEqual(e?.kind(), "InvalidInput")

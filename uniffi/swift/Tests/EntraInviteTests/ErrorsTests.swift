@@ -7,7 +7,7 @@ final class ErrorsTests: EmulatorTestCase {
     func testInvalidInputNamesTheFieldAndSendsNothing() async throws {
         let before = try await counter("totalRequests")
         let e = await expectError { try await client.invite(request: request("not-an-address")) }
-        guard case let .InvalidInput(detail, field, _, _, _, _, _)? = e else { return XCTFail("\(String(describing: e))") }
+        guard case let .InvalidInput(detail, field, _, _, _, _, _, _)? = e else { return XCTFail("\(String(describing: e))") }
         XCTAssertEqual(field, "invitedUserEmailAddress")
         XCTAssertFalse(detail.isEmpty)
         XCTAssertEqual(e?.kind(), "InvalidInput")
@@ -28,7 +28,7 @@ final class ErrorsTests: EmulatorTestCase {
 
     func testAuthCarriesTheTokenEndpointsCode() async throws {
         var config = emu.clientConfig()
-        config.clientSecret = "not-the-secret"
+        config.clientSecret = Secret(value: "not-the-secret")
         let wrong = try Client(config: config)
         let e = await expectError { try await wrong.lookup(email: "taylor@fabrikam.com") }
         guard case .Auth? = e else { return XCTFail("\(String(describing: e))") }
@@ -39,7 +39,7 @@ final class ErrorsTests: EmulatorTestCase {
     func testPermissionDeniedForAnAppThatMayNotInvite() async throws {
         var config = emu.clientConfig()
         config.clientId = emu.readonlyClientId()
-        config.clientSecret = emu.readonlyClientSecret()
+        config.clientSecret = Secret(value: emu.readonlyClientSecret())
         let readonly = try Client(config: config)
         let e = await expectError { try await readonly.invite(request: request("taylor@fabrikam.com")) }
         guard case .PermissionDenied? = e else { return XCTFail("\(String(describing: e))") }
@@ -92,8 +92,38 @@ final class ErrorsTests: EmulatorTestCase {
     }
 
     func testNetworkWhenNothingListens() async throws {
-        let c = try Client(config: ClientConfig(token: "t", graphUrl: "http://127.0.0.1:9", maxRetries: 0))
+        let c = try Client(config: ClientConfig(token: Secret(value: "t"), graphUrl: "http://127.0.0.1:9", maxRetries: 0))
         let e = await expectError { try await c.lookup(email: "a@fabrikam.com") }
         guard case .Network? = e else { return XCTFail("\(String(describing: e))") }
+    }
+
+    func testMaybeAppliedAfterA500OnPostInvitationsNeverForInvalidInput() async throws {
+        try await emu.setFaults(faultsJson: #"{"scripted": [{"method": "POST", "pathContains": "/invitations", "status": 500}]}"#)
+        let e = await expectError { try await client.invite(request: request("maybe@fabrikam.com")) }
+        guard case let .Service(_, _, status, _, _, _, _, maybeApplied)? = e else { return XCTFail("\(String(describing: e))") }
+        XCTAssertEqual(status, 500)
+        XCTAssertTrue(maybeApplied, "a 500 to POST /invitations may have created it")
+        XCTAssertEqual(e?.maybeApplied, true)
+        let bad = await expectError { try await client.invite(request: request("not-an-address")) }
+        guard case .InvalidInput? = bad else { return XCTFail("\(String(describing: bad))") }
+        XCTAssertEqual(bad?.maybeApplied, false)
+    }
+
+    func testAPanicInsideTheLibraryIsAnInternalErrorAndTheLibraryKeepsWorking() async throws {
+        // More panics than the runtime has worker threads: none of them may take a worker down.
+        for _ in 0...ProcessInfo.processInfo.activeProcessorCount {
+            let e = await expectError { try await debugForceInternalError() }
+            guard case .Internal? = e else { return XCTFail("\(String(describing: e))") }
+            XCTAssertEqual(e?.kind(), "Internal")
+            XCTAssertFalse(e?.detail.isEmpty ?? true)
+            XCTAssertEqual(e?.maybeApplied, false)
+        }
+        // Same process, same runtime, same client: ordinary calls still work.
+        let found = try await client.lookup(email: "after-panic@fabrikam.com")
+        XCTAssertEqual(found, .notFound)
+        let invitation = try await client.invite(request: request("after-panic@fabrikam.com"))
+        XCTAssertEqual(invitation.status, "PendingAcceptance")
+        let thread = try await runtimeThreadName()
+        XCTAssertEqual(thread, "entra-invite-rt")
     }
 }

@@ -9,10 +9,12 @@ func json(_ text: String) -> Any {
     (try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])) ?? NSNull()
 }
 
-/// A property path such as `invitedUser.id` in a JSON value (NSNull when absent).
+/// A path of object keys and array indices (`invitedUser.id`, `rows.0.outcome`) in a JSON value
+/// (NSNull when absent).
 func at(_ value: Any, _ path: String) -> Any {
     path.split(separator: ".").reduce(value) { cur, key in
-        (cur as? [String: Any])?[String(key)] ?? NSNull()
+        if let a = cur as? [Any], let i = Int(key) { return i >= 0 && i < a.count ? a[i] : NSNull() }
+        return (cur as? [String: Any])?[String(key)] ?? NSNull()
     }
 }
 

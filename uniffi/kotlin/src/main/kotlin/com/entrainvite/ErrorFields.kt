@@ -12,23 +12,24 @@ private data class Fields(
     val requestId: String?,
     val clientRequestId: String?,
     val retryAfter: Duration?,
+    val maybeApplied: Boolean,
 )
 
 private val EntraInviteException.fields: Fields
     get() = when (this) {
-        is EntraInviteException.InvalidInput -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter)
-        is EntraInviteException.Auth -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter)
-        is EntraInviteException.PermissionDenied -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter)
-        is EntraInviteException.NotFound -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter)
-        is EntraInviteException.AlreadyExists -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter)
-        is EntraInviteException.VerifiedDomain -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter)
-        is EntraInviteException.BlockedByPolicy -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter)
-        is EntraInviteException.Throttled -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter)
-        is EntraInviteException.Service -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter)
-        is EntraInviteException.Network -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter)
-        is EntraInviteException.Timeout -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter)
-        is EntraInviteException.Protocol -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter)
-        is EntraInviteException.Internal -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter)
+        is EntraInviteException.InvalidInput -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter, maybeApplied)
+        is EntraInviteException.Auth -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter, maybeApplied)
+        is EntraInviteException.PermissionDenied -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter, maybeApplied)
+        is EntraInviteException.NotFound -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter, maybeApplied)
+        is EntraInviteException.AlreadyExists -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter, maybeApplied)
+        is EntraInviteException.VerifiedDomain -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter, maybeApplied)
+        is EntraInviteException.BlockedByPolicy -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter, maybeApplied)
+        is EntraInviteException.Throttled -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter, maybeApplied)
+        is EntraInviteException.Service -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter, maybeApplied)
+        is EntraInviteException.Network -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter, maybeApplied)
+        is EntraInviteException.Timeout -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter, maybeApplied)
+        is EntraInviteException.Protocol -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter, maybeApplied)
+        is EntraInviteException.Internal -> Fields(detail, field, status, code, requestId, clientRequestId, retryAfter, maybeApplied)
     }
 
 /** A readable explanation (Graph's own message for Graph errors). */
@@ -49,3 +50,10 @@ val EntraInviteException.clientRequestId: String? get() = fields.clientRequestId
 
 /** How long Graph asked to wait (throttling). */
 val EntraInviteException.retryAfter: Duration? get() = fields.retryAfter
+
+/**
+ * The invitation may have been created although the call failed (a 5xx, a dropped connection or
+ * an unreadable answer to `POST /invitations`): do not resend blindly, look the address up first
+ * (`inviteIfAbsent` does).
+ */
+val EntraInviteException.maybeApplied: Boolean get() = fields.maybeApplied

@@ -171,7 +171,7 @@ class ClientTest : EmulatorTest() {
         val e = assertFailsWith<EntraInviteException.Internal> {
             client.bulkInvite(input.toString(), BulkOptions(), object : BulkProgress {
                 override fun onResult(result: BulkResult, summary: BulkSummary) {
-                    throw EntraInviteException.Internal("stop here", null, null, null, null, null, null)
+                    throw EntraInviteException.Internal("stop here", null, null, null, null, null, null, false)
                 }
             })
         }
@@ -185,7 +185,7 @@ class ClientTest : EmulatorTest() {
             override suspend fun token(): ProvidedToken {
                 calls++
                 val t = json(emu.control("POST", "tokens", "{}")).at("access_token").jsonPrimitive.content
-                return ProvidedToken(token = t, expiresOn = Instant.now().plusSeconds(3600))
+                return ProvidedToken(token = Secret(t), expiresOn = Instant.now().plusSeconds(3600))
             }
         }
         Client(ClientConfig(graphUrl = emu.url(), tokenProvider = provider)).use { delegated ->
@@ -200,7 +200,7 @@ class ClientTest : EmulatorTest() {
     fun `a failing token provider fails the call`() = runBlocking<Unit> {
         val provider = object : TokenProvider {
             override suspend fun token(): ProvidedToken =
-                throw EntraInviteException.Auth("user session expired", null, null, null, null, null, null)
+                throw EntraInviteException.Auth("user session expired", null, null, null, null, null, null, false)
         }
         Client(ClientConfig(graphUrl = emu.url(), tokenProvider = provider)).use { delegated ->
             val e = assertFailsWith<EntraInviteException.Auth> { delegated.lookup("ana@fabrikam.com") }
@@ -213,7 +213,7 @@ class ClientTest : EmulatorTest() {
     @Test
     fun `a fixed access token`() = runBlocking<Unit> {
         val t = json(emu.control("POST", "tokens", "{}")).at("access_token").jsonPrimitive.content
-        Client(ClientConfig(graphUrl = emu.url(), token = t)).use { c ->
+        Client(ClientConfig(graphUrl = emu.url(), token = Secret(t))).use { c ->
             assertEquals(Lookup.NotFound, c.lookup("fixed@fabrikam.com"))
             assertEquals("", c.tenant())
         }
@@ -250,7 +250,7 @@ class ClientTest : EmulatorTest() {
     @Test
     fun `a configuration mistake is InvalidInput before any request`() {
         val e = assertFailsWith<EntraInviteException.InvalidInput> {
-            Client(ClientConfig(tenant = "contoso.onmicrosoft.com", clientId = "x", clientSecret = "y", graphUrl = "http://example.com"))
+            Client(ClientConfig(tenant = "contoso.onmicrosoft.com", clientId = "x", clientSecret = Secret("y"), graphUrl = "http://example.com"))
         }
         assertEquals("graph_url", e.field)
         assertNull(e.status)

@@ -3,6 +3,7 @@ package com.entrainvite
 import java.time.Duration
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
+import kotlin.test.assertFalse
 import kotlin.test.assertNotNull
 import kotlin.test.assertTrue
 import kotlin.test.fail
@@ -33,7 +34,7 @@ class ErrorsTest : EmulatorTest() {
 
     @Test
     fun `Auth carries the token endpoint's code`() = runBlocking<Unit> {
-        Client(emu.clientConfig().copy(clientSecret = "not-the-secret")).use { wrong ->
+        Client(emu.clientConfig().copy(clientSecret = Secret("not-the-secret"))).use { wrong ->
             val e = assertFailsWith<EntraInviteException.Auth> { wrong.lookup("taylor@fabrikam.com") }
             assertEquals("invalid_client", e.code)
             assertEquals(401.toUShort(), e.status)
@@ -42,7 +43,7 @@ class ErrorsTest : EmulatorTest() {
 
     @Test
     fun `PermissionDenied for an app that may not invite`() = runBlocking<Unit> {
-        val config = emu.clientConfig().copy(clientId = emu.readonlyClientId(), clientSecret = emu.readonlyClientSecret())
+        val config = emu.clientConfig().copy(clientId = emu.readonlyClientId(), clientSecret = Secret(emu.readonlyClientSecret()))
         Client(config).use { readonly ->
             val e = assertFailsWith<EntraInviteException.PermissionDenied> {
                 readonly.invite(InvitationRequest("taylor@fabrikam.com", REDIRECT))
@@ -100,14 +101,14 @@ class ErrorsTest : EmulatorTest() {
 
     @Test
     fun `Network when nothing listens`() = runBlocking<Unit> {
-        Client(ClientConfig(graphUrl = "http://127.0.0.1:9", token = "t", maxRetries = 0u)).use { c ->
+        Client(ClientConfig(graphUrl = "http://127.0.0.1:9", token = Secret("t"), maxRetries = 0u)).use { c ->
             assertFailsWith<EntraInviteException.Network> { c.lookup("a@fabrikam.com") }
         }
     }
 
     @Test
     fun `every kind is a subclass of one sealed exception`() {
-        val e: EntraInviteException = EntraInviteException.Timeout("slow", null, null, null, null, null, null)
+        val e: EntraInviteException = EntraInviteException.Timeout("slow", null, null, null, null, null, null, false)
         val kind = when (e) {
             is EntraInviteException.Timeout -> "Timeout"
             else -> "other"
@@ -130,5 +131,35 @@ class ErrorsTest : EmulatorTest() {
             assertNotNull(e.requestId)
             assertTrue(e.detail.isNotEmpty())
         }
+    }
+
+    @Test
+    fun `maybeApplied after a 500 on POST invitations, never for InvalidInput`() = runBlocking<Unit> {
+        emu.setFaults("""{"scripted": [{"method": "POST", "pathContains": "/invitations", "status": 500}]}""")
+        val e = assertFailsWith<EntraInviteException.Service> { client.invite(request("maybe@fabrikam.com")) }
+        assertEquals(500.toUShort(), e.status)
+        assertTrue(e.maybeApplied, "a 500 to POST /invitations may have created it: ${e.message}")
+        val sealed: EntraInviteException = e
+        assertTrue(sealed.maybeApplied)
+        val bad = assertFailsWith<EntraInviteException.InvalidInput> { client.invite(request("not-an-address")) }
+        assertFalse(bad.maybeApplied)
+        val sealedBad: EntraInviteException = bad
+        assertFalse(sealedBad.maybeApplied)
+    }
+
+    @Test
+    fun `a panic inside the library is an Internal error and the library keeps working`() = runBlocking<Unit> {
+        // More panics than the runtime has worker threads: none of them may take a worker down.
+        repeat(Runtime.getRuntime().availableProcessors() + 1) {
+            val e = assertFailsWith<EntraInviteException.Internal> { debugForceInternalError() }
+            assertEquals("Internal", e.kind())
+            assertTrue(e.detail.isNotEmpty())
+            assertFalse(e.maybeApplied)
+        }
+        // Same process, same runtime, same client: ordinary calls still work.
+        assertEquals(Lookup.NotFound, client.lookup("after-panic@fabrikam.com"))
+        val inv = client.invite(request("after-panic@fabrikam.com"))
+        assertEquals("PendingAcceptance", inv.status)
+        assertEquals("entra-invite-rt", runtimeThreadName())
     }
 }

@@ -91,7 +91,7 @@ class RuntimeTest {
                         cancelled.complete(Unit)
                         throw e
                     }
-                    return ProvidedToken("never", null)
+                    return ProvidedToken(Secret("never"), null)
                 }
             }
             Client(ClientConfig(graphUrl = emu.url(), tokenProvider = provider)).use { client ->

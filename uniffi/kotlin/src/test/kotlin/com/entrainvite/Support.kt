@@ -3,6 +3,7 @@ package com.entrainvite
 import java.io.File
 import kotlinx.coroutines.runBlocking
 import kotlinx.serialization.json.Json
+import kotlinx.serialization.json.JsonArray
 import kotlinx.serialization.json.JsonElement
 import kotlinx.serialization.json.JsonNull
 import kotlinx.serialization.json.JsonObject
@@ -18,9 +19,15 @@ const val REDIRECT = "https://myapps.microsoft.com/"
 
 fun json(text: String): JsonElement = Json.parseToJsonElement(text)
 
-/** A property path such as `invitedUser.id` in a JSON value (JSON null when absent). */
+/** A path of object keys and array indices (`invitedUser.id`, `rows.0.outcome`); JSON null when absent. */
 fun JsonElement.at(path: String): JsonElement =
-    path.split('.').fold(this) { cur, k -> (cur as? JsonObject)?.get(k) ?: JsonNull }
+    path.split('.').fold(this) { cur, k ->
+        when (cur) {
+            is JsonArray -> k.toIntOrNull()?.let { cur.getOrNull(it) }
+            is JsonObject -> cur[k]
+            else -> null
+        } ?: JsonNull
+    }
 
 /** Names of the native threads of this process (`/proc/self/task/<tid>/comm`). */
 fun nativeThreadNames(): List<String> =

@@ -1,0 +1,39 @@
+//! `Secret`: how a client secret, certificate password or access token is handed over. An
+//! opaque object rather than a string field, because uniffi makes records Kotlin data classes
+//! and Swift structs, whose `toString()`, `description` and `dump` print every field.
+
+use std::fmt;
+use std::sync::Arc;
+
+/// A secret value (client secret, certificate password, access token). Write-only: it prints as
+/// `***` (`Secret(***)` in Swift's `debugDescription`) and cannot be read back.
+#[derive(uniffi::Object)]
+#[uniffi::export(Debug, Display)]
+pub struct Secret(String);
+
+#[uniffi::export]
+impl Secret {
+    #[uniffi::constructor]
+    pub fn new(value: String) -> Arc<Self> {
+        Arc::new(Secret(value))
+    }
+}
+
+impl Secret {
+    /// The value, for the core's `Settings` (which keeps it out of every output in turn).
+    pub(crate) fn expose(&self) -> String {
+        self.0.clone()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
