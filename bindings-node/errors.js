@@ -18,6 +18,9 @@ class EntraInviteError extends Error {
     this.clientRequestId = details.clientRequestId ?? null
     /** The failing answer's Date header. */
     this.date = details.date ?? null
+    /** True when the invitation may have been created although the call failed (a 5xx, a dropped
+     * connection or an unreadable answer to the invitation request): look up before resending. */
+    this.maybeApplied = details.maybeApplied ?? false
   }
 }
 

@@ -249,6 +249,7 @@ export interface ErrorDetails {
   field?: string | null
   retryAfter?: number | null
   aadsts?: number | null
+  maybeApplied?: boolean
 }
 
 /** Every error of this package. */
@@ -263,6 +264,9 @@ export declare class EntraInviteError extends Error {
   readonly clientRequestId: string | null
   /** The failing answer's Date header. */
   readonly date: string | null
+  /** The invitation may have been created although the call failed (a 5xx, a dropped connection or
+   * an unreadable answer to the invitation request): look the user up before sending it again. */
+  readonly maybeApplied: boolean
 }
 /** Refused before sending (or rejected by Graph as a bad request); `field` names the culprit. */
 export declare class InvalidInputError extends EntraInviteError {

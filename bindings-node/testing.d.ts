@@ -63,3 +63,5 @@ export declare class Emulator {
 export declare function runtimeStarted(): boolean
 /** The name of the thread an async call runs on ('entra-invite-rt'). */
 export declare function runtimeThreadName(): Promise<string>
+/** @private For this package's tests: rejects with an InternalError made from a panic in the core. */
+export declare function _forceInternalError(): Promise<void>

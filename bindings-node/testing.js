@@ -123,4 +123,6 @@ module.exports = {
   runtimeStarted: () => native.runtimeStarted(),
   /** The name of the thread an async call runs on (`entra-invite-rt`). */
   runtimeThreadName: () => native.runtimeThreadName(),
+  /** @private For this package's tests: a call whose core task panics; rejects with InternalError. */
+  _forceInternalError: () => wrap(() => native._forceInternalError()),
 }

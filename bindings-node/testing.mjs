@@ -1,4 +1,4 @@
 import cjs from './testing.js'
 
-export const { Emulator, runtimeStarted, runtimeThreadName } = cjs
+export const { Emulator, runtimeStarted, runtimeThreadName, _forceInternalError } = cjs
 export default cjs

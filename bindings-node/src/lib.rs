@@ -5,7 +5,8 @@
 //! - `NativeClient` (`client.rs`): `new NativeClient(options, tokenProvider?)`, `fromEnv()`,
 //!   `invite`, `lookup`, `inviteIfAbsent`, `status`, `guests` → `GuestPager`, `resetRedemption`;
 //! - `Cancel` (`runtime.rs`): the native side of an `AbortSignal`;
-//! - `NativeEmulator`, `startEmulator`, `runtimeStarted`, `runtimeThreadName` (`testing.rs`);
+//! - `NativeEmulator`, `startEmulator`, `runtimeStarted`, `runtimeThreadName`,
+//!   `_forceInternalError` (`testing.rs`);
 //! - error kinds (`errors.rs`): `errorKinds()`.
 
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -20,4 +21,6 @@ mod testing;
 pub use client::{GuestPager, NativeClient};
 pub use errors::error_kinds;
 pub use runtime::Cancel;
-pub use testing::{runtime_started, runtime_thread_name, start_emulator, NativeEmulator};
+pub use testing::{
+    force_internal_error, runtime_started, runtime_thread_name, start_emulator, NativeEmulator,
+};

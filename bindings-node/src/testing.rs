@@ -1,5 +1,6 @@
-//! `entra-invite/testing`: the core's in-process Graph emulator for users' own tests, plus two
-//! probes the package's tests use to show where calls run.
+//! `entra-invite/testing`: the core's in-process Graph emulator for users' own tests, plus the
+//! probes the package's tests use to show where calls run and that a panic in the core ends as
+//! an `InternalError`.
 
 use std::sync::{Arc, Mutex};
 
@@ -177,5 +178,20 @@ pub fn runtime_thread_name(env: &Env) -> Result<AsyncBlock<Value>> {
         Ok(Value::from(
             std::thread::current().name().unwrap_or("").to_string(),
         ))
+    })
+}
+
+/// For tests: a promise awaiting a core task that panics, as a call would if the core had a bug.
+/// It rejects with an `Internal` error; the process and the runtime live on.
+#[napi(
+    catch_unwind,
+    js_name = "_forceInternalError",
+    ts_return_type = "Promise<void>"
+)]
+pub fn force_internal_error(env: &Env) -> Result<AsyncBlock<Value>> {
+    promise(env, None, async {
+        entra_invite::runtime::spawn_panicking_task()
+            .await
+            .map(|()| Value::Null)
     })
 }

@@ -1,7 +1,7 @@
 'use strict'
 // Where calls run: loading the package starts no thread and no runtime; every promise-returning
 // call runs on the core's runtime (threads named `entra-invite-rt`), never on a napi runtime;
-// 1,000 concurrent calls complete.
+// 1,000 concurrent calls complete; a panic in the core is an InternalError, not an abort.
 
 const { test, describe, before, after } = require('node:test')
 const assert = require('node:assert/strict')
@@ -111,6 +111,19 @@ describe('calls on the runtime', () => {
       assert.ok(added.every((n) => n === RT), `threads added: ${added}`)
       assert.ok(!threadNames().some((n) => /^tokio/.test(n)), 'no tokio runtime of napi')
     }
+  })
+
+  test('a panic in the core rejects with InternalError; the process and later calls carry on', async () => {
+    const { EntraInviteError, InternalError } = require('entra-invite')
+    const client = emu.client()
+    const e = await testing._forceInternalError().then(() => null, (x) => x)
+    assert.ok(e instanceof InternalError && e instanceof EntraInviteError, `${e?.stack ?? e}`)
+    assert.equal(e.kind, 'Internal')
+    assert.equal(e.name, 'InternalError')
+    const many = await Promise.allSettled(Array.from({ length: 4 }, () => testing._forceInternalError()))
+    assert.ok(many.every((r) => r.status === 'rejected' && r.reason instanceof InternalError), JSON.stringify(many))
+    assert.equal((await client.lookup('after-a-panic@fabrikam.com')).exists, false)
+    assert.equal(await testing.runtimeThreadName(), RT)
   })
 
   test('300 concurrent invitations complete (paced to Graph\'s 150 per 5 s, none lost)', { timeout: 60_000 }, async () => {

@@ -3,6 +3,7 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Client, EntraInviteError } from 'entra-invite'
@@ -21,7 +22,12 @@ function subst(v, saved) {
   return v
 }
 
-const at = (v, p) => p.split('.').reduce((cur, k) => (cur === null || cur === undefined ? null : (cur[k] ?? null)), v)
+/** `a.b.0.c`: object keys and array indices. */
+const at = (v, p) =>
+  p.split('.').reduce((cur, k) => {
+    if (Array.isArray(cur)) return /^\d+$/.test(k) ? (cur[Number(k)] ?? null) : null
+    return cur !== null && typeof cur === 'object' && Object.hasOwn(cur, k) ? (cur[k] ?? null) : null
+  }, v)
 
 /** The scenario's invite input in Graph's names. */
 function request(input) {
@@ -42,7 +48,29 @@ function request(input) {
   return r
 }
 
-async function runOp(emu, client, op, input) {
+/**
+ * Writes the step's CSV (text, or base64 bytes for files that are not UTF-8) to a temporary file,
+ * runs a bulk invitation over it to the end and answers the canonical `{ summary, rows }`.
+ */
+async function bulk(client, input) {
+  const bytes = input.csvBase64 !== undefined ? Buffer.from(input.csvBase64, 'base64') : Buffer.from(input.csv ?? '', 'utf8')
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ei-scenario-bulk-'))
+  try {
+    const file = path.join(tmp, 'input.csv')
+    fs.writeFileSync(file, bytes)
+    const run = client.bulkInvite(file, { dryRun: input.dryRun ?? false })
+    const rows = []
+    for await (const r of run) rows.push({ row: r.row, email: r.email, outcome: r.outcome, errorKind: r.errorKind })
+    rows.sort((a, b) => a.row - b.row)
+    const s = await run.summary()
+    return { summary: { invited: s.invited, existing: s.existing, failed: s.failed, invalid: s.invalid, valid: s.valid }, rows }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true })
+  }
+}
+
+async function runOp(emu, client, op, rawInput) {
+  const input = rawInput ?? {}
   switch (op) {
     case 'invite':
       return client.invite(request(input))
@@ -60,8 +88,14 @@ async function runOp(emu, client, op, input) {
     }
     case 'reset':
       return client.resetRedemption(input.user, { invitedUserEmailAddress: input.email, inviteRedirectUrl: input.redirectUrl })
+    case 'bulk':
+      return bulk(client, input)
     case 'redeem':
       return emu.redeem(input.email)
+    case 'faults':
+      return rawInput === null ? emu.control('DELETE', 'faults') : emu.control('PUT', 'faults', rawInput)
+    case 'counters':
+      return emu.control('GET', 'counters')
     default:
       throw new Error(`unknown op ${op}`)
   }
@@ -92,11 +126,13 @@ describe('shared scenarios (tests/scenarios)', () => {
         wrongSecret: { clientId: emu.clientId, clientSecret: 'not-the-secret' },
       }[app]
       assert.ok(creds, `unknown app ${app}`)
-      const maxRetries = sc.client?.maxRetries
-      const client = new Client(emu.clientOptions({ ...creds, ...(maxRetries === undefined ? {} : { maxRetries }) }))
+      const options = { ...creds }
+      if (sc.client?.maxRetries !== undefined) options.maxRetries = sc.client.maxRetries
+      if (sc.client?.timeoutSecs !== undefined) options.timeoutMs = sc.client.timeoutSecs * 1000
+      const client = new Client(emu.clientOptions(options))
       const saved = {}
       for (const [i, step] of sc.steps.entries()) {
-        const input = subst(step.input ?? {}, saved)
+        const input = subst(step.input ?? null, saved)
         const expect = subst(step.expect ?? {}, saved)
         const ctx = `${file} step ${i} (${step.op})`
         const before = (await emu.stats()).totalRequests
@@ -108,13 +144,19 @@ describe('shared scenarios (tests/scenarios)', () => {
           error = e
         }
         const afterCount = (await emu.stats()).totalRequests
+        // The counter reads themselves are not counted; nothing else may have happened.
+        if (expect.noRequest) assert.equal(afterCount, before, `${ctx}: a request reached Graph`)
         if (expect.error) {
-          assert.ok(error, `${ctx}: expected ${JSON.stringify(expect.error)}, got ${JSON.stringify(result)}`)
-          assert.ok(error instanceof EntraInviteError, `${ctx}: ${error}`)
-          assert.equal(error.kind, expect.error.kind, `${ctx}: ${error.message}`)
-          if (expect.error.code) assert.equal(error.code, expect.error.code, ctx)
-          if (expect.error.field) assert.equal(error.field, expect.error.field, ctx)
-          if (expect.noRequest) assert.equal(afterCount, before, `${ctx}: a request reached Graph`)
+          const want = expect.error
+          assert.ok(error, `${ctx}: expected ${JSON.stringify(want)}, got ${JSON.stringify(result)}`)
+          assert.ok(error instanceof EntraInviteError, `${ctx}: ${error?.stack ?? error}`)
+          if (want.kind !== undefined) {
+            assert.equal(error.kind, want.kind, `${ctx}: ${error.message}`)
+            assert.equal(error.name, `${want.kind}Error`, ctx)
+          }
+          if (want.code !== undefined) assert.equal(error.code, want.code, `${ctx}: ${error.message}`)
+          if (want.field !== undefined) assert.equal(error.field, want.field, `${ctx}: ${error.message}`)
+          if (want.maybeApplied !== undefined) assert.equal(error.maybeApplied, want.maybeApplied, `${ctx}: maybeApplied of ${error.message}`)
           continue
         }
         if (error) throw new Error(`${ctx}: ${error.name}: ${error.message}`, { cause: error })

@@ -386,6 +386,26 @@ module.exports = function suite(label, pkg, testing) {
         await emu.setFaults({})
       })
 
+      test('maybeApplied: true when the invitation may exist despite the error, false otherwise', async () => {
+        assert.equal(new EntraInviteError('m').maybeApplied, false)
+        await emu.setFaults({ scripted: [{ method: 'POST', pathContains: '/invitations', status: 500 }] })
+        const e = await client.invite({ invitedUserEmailAddress: unique('maybe'), inviteRedirectUrl: REDIRECT }).catch((x) => x)
+        assert.ok(e instanceof ServiceError, String(e))
+        assert.equal(e.maybeApplied, true)
+        await emu.setFaults({ scripted: [{ method: 'POST', pathContains: '/invitations', drop: true }] })
+        const dropped = await client.invite({ invitedUserEmailAddress: unique('maybe'), inviteRedirectUrl: REDIRECT }).catch((x) => x)
+        assert.ok(dropped instanceof NetworkError, String(dropped))
+        assert.equal(dropped.maybeApplied, true)
+        await emu.setFaults({ scripted: [{ method: 'GET', pathContains: '/users', status: 503, times: 5, retryAfter: '0' }] })
+        const read = await emu.client({ maxRetries: 0 }).lookup(unique('maybe')).catch((x) => x)
+        assert.ok(read instanceof ServiceError, String(read))
+        assert.equal(read.maybeApplied, false)
+        await emu.setFaults({})
+        const bad = await client.invite({ invitedUserEmailAddress: 'not-an-address', inviteRedirectUrl: REDIRECT }).catch((x) => x)
+        assert.ok(bad instanceof InvalidInputError)
+        assert.equal(bad.maybeApplied, false)
+      })
+
       test('NetworkError when nothing listens', async () => {
         const fake = await fakeGraph(() => [200, '{}'])
         await fake.close()

@@ -45,6 +45,7 @@ fn build(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
     kw.set_item("client_request_id", e.client_request_id())?;
     kw.set_item("date", e.date())?;
     kw.set_item("aadsts", e.aadsts())?;
+    kw.set_item("maybe_applied", e.maybe_applied())?;
     if kind == ErrorKind::InvalidInput {
         kw.set_item("field", e.field())?;
     }

@@ -32,7 +32,8 @@ mod _native {
     use crate::models::{PyGuestStatus, PyInvitation, PyInviteOutcome, PyLookup, PyUser};
     #[pymodule_export]
     use crate::runtime::{
-        _close_exit_gate, _current_thread_name, _live_tasks, _runtime_started, _runtime_thread_name,
+        _close_exit_gate, _current_thread_name, _force_internal_error, _force_internal_error_async,
+        _live_tasks, _runtime_started, _runtime_thread_name,
     };
     #[pymodule_export]
     use crate::testing::PyEmulator;

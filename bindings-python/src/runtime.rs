@@ -41,7 +41,45 @@ pub(crate) fn enter_python() -> Option<GatePass> {
         INSIDE.fetch_sub(1, Ordering::SeqCst);
         return None;
     }
+    keep_thread_state();
     Some(GatePass(()))
+}
+
+/// Most threads that keep a Python thread state of their own (the runtime's workers come first:
+/// they wake every awaiting coroutine); others attach and detach as usual.
+const KEPT_THREAD_STATES: usize = 8;
+static KEPT: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    static KEEPS_STATE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Gives this foreign thread a Python thread state that outlives each `Python::attach`.
+/// Otherwise every attach creates one and every detach destroys it again, and with it the
+/// frame stack CPython maps for it: an mmap, an munmap and a TLB shoot-down across CPUs for each
+/// coroutine woken. Only for threads with no thread state at all (never a Python thread), and
+/// only once the gate is passed; the states are freed with the interpreter, after which the
+/// closed gate keeps these threads out of Python.
+fn keep_thread_state() {
+    if KEEPS_STATE.with(|k| k.get()) {
+        return;
+    }
+    // SAFETY: plain queries and the documented Ensure/SaveThread pairing. The thread has no
+    // thread state (checked), so it cannot hold the GIL: Ensure takes it and makes a state with
+    // a count of one that is never released; SaveThread then lets the GIL go, keeping the state.
+    unsafe {
+        if !pyo3::ffi::PyGILState_GetThisThreadState().is_null() {
+            KEEPS_STATE.with(|k| k.set(true));
+            return;
+        }
+        if KEPT.fetch_add(1, Ordering::SeqCst) >= KEPT_THREAD_STATES {
+            KEPT.fetch_sub(1, Ordering::SeqCst);
+            return;
+        }
+        let _ = pyo3::ffi::PyGILState_Ensure();
+        let _ = pyo3::ffi::PyEval_SaveThread();
+    }
+    KEEPS_STATE.with(|k| k.set(true));
 }
 
 /// Registered with `atexit`: from now on no runtime thread enters Python; wait (GIL released)
@@ -80,6 +118,19 @@ pub(crate) fn _current_thread_name() -> String {
 #[pyfunction]
 pub(crate) fn _runtime_started() -> bool {
     entra_invite::runtime::is_started()
+}
+
+/// For tests: waits, as the blocking client methods do, for a core task that panics; raises
+/// `InternalError` (a panic never crosses into Python as `PanicException` or an abort).
+#[pyfunction]
+pub(crate) fn _force_internal_error(py: Python<'_>) -> PyResult<()> {
+    block(py, entra_invite::runtime::spawn_panicking_task())
+}
+
+/// The async twin of `_force_internal_error`, awaited as `AsyncClient` methods are.
+#[pyfunction]
+pub(crate) async fn _force_internal_error_async() -> PyResult<()> {
+    call(entra_invite::runtime::spawn_panicking_task()).await
 }
 
 struct Live;

@@ -141,6 +141,35 @@ def test_protocol(fake_graph: FakeGraph) -> None:
     assert e.value.kind == "Protocol"
 
 
+def test_maybe_applied_after_an_ambiguous_invitation(emu: Emulator, client: ei.Client) -> None:
+    assert ei.EntraInviteError("m").maybe_applied is False
+    emu.set_faults({"scripted": [{"method": "POST", "pathContains": "/invitations", "status": 500}]})
+    with pytest.raises(ei.ServiceError) as e:
+        client.invite("maybe@fabrikam.com", redirect_url=REDIRECT)
+    assert e.value.maybe_applied is True
+    assert e.value.status == 500
+    assert pickle.loads(pickle.dumps(e.value)).maybe_applied is True
+    with pytest.raises(ei.InvalidInputError) as bad:
+        client.invite("not-an-address", redirect_url=REDIRECT)
+    assert bad.value.maybe_applied is False
+    # A failed read never created anything.
+    emu.set_faults({"scripted": [{"method": "GET", "pathContains": "/users", "status": 503, "times": 10,
+                                  "retryAfter": "0"}]})
+    with pytest.raises(ei.ServiceError) as read:
+        emu.client(max_retries=0).lookup("maybe@fabrikam.com")
+    assert read.value.maybe_applied is False
+
+
+async def test_maybe_applied_async(emu: Emulator, aclient: ei.AsyncClient) -> None:
+    emu.set_faults({"scripted": [{"method": "POST", "pathContains": "/invitations", "drop": True}]})
+    with pytest.raises(ei.NetworkError) as e:
+        await aclient.invite("maybe-async@fabrikam.com", redirect_url=REDIRECT)
+    assert e.value.maybe_applied is True
+    with pytest.raises(ei.InvalidInputError) as bad:
+        await aclient.invite("maybe-async@fabrikam.com", redirect_url="http://insecure/")
+    assert bad.value.maybe_applied is False
+
+
 async def test_async_raises_the_same_classes(emu: Emulator, fake_graph: FakeGraph) -> None:
     fake_graph.graph_error(400, "BadRequest", "The invitation is blocked by tenant policy.")
     with pytest.raises(ei.BlockedByPolicyError):

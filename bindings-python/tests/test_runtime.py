@@ -246,3 +246,30 @@ def test_a_forked_child_can_use_a_new_client(emu: Emulator, client: ei.Client) -
     assert os.waitstatus_to_exitcode(status) == 0
     assert got == "True True"
     assert client.lookup("child@fabrikam.com").exists        # the parent still works
+
+
+def test_a_panic_in_the_core_is_an_internal_error(emu: Emulator, client: ei.Client) -> None:
+    """A task that panics on the runtime (as a bug in the core would) raises InternalError through
+    the blocking path: no PanicException (a BaseException, which this would not catch), no abort,
+    and the process, the runtime and the clients carry on."""
+    for _ in range(2):
+        with pytest.raises(ei.EntraInviteError) as e:
+            ei._native._force_internal_error()
+        assert type(e.value) is ei.InternalError
+        assert e.value.kind == "Internal"
+    assert not client.lookup("after-a-panic@fabrikam.com").exists
+    assert client.invite("after-a-panic@fabrikam.com", redirect_url=REDIRECT).id
+    assert ei._native._live_tasks() == 0
+
+
+async def test_a_panic_in_the_core_is_an_internal_error_async(emu: Emulator, aclient: ei.AsyncClient) -> None:
+    with pytest.raises(ei.EntraInviteError) as e:
+        await ei._native._force_internal_error_async()
+    assert type(e.value) is ei.InternalError
+    assert e.value.kind == "Internal"
+    got = await asyncio.gather(*(ei._native._force_internal_error_async() for _ in range(4)),
+                               return_exceptions=True)
+    assert all(type(g) is ei.InternalError for g in got), got
+    assert not (await aclient.lookup("after-a-panic@fabrikam.com")).exists
+    assert (await aclient.invite("after-a-panic@fabrikam.com", redirect_url=REDIRECT)).id
+    assert ei._native._live_tasks() == 0

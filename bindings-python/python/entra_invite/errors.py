@@ -30,11 +30,14 @@ class EntraInviteError(Exception):
 
     ``kind`` is the stable name of the error kind (``"NotFound"``, ``"Throttled"``, ...);
     ``status``, ``code``, ``request_id`` and ``client_request_id`` come from Graph's (or the
-    token endpoint's) answer when there was one; ``message`` is readable. Never contains a
-    secret or a token.
+    token endpoint's) answer when there was one; ``message`` is readable. ``maybe_applied`` is
+    True when the invitation may have been created even though the call failed (a 5xx, a
+    dropped connection or an unreadable answer to the invitation request): look the user up
+    before sending it again. Never contains a secret or a token.
     """
 
     kind: str = "Internal"
+    maybe_applied: bool = False
 
     def __init__(
         self,
@@ -47,6 +50,7 @@ class EntraInviteError(Exception):
         client_request_id: str | None = None,
         date: str | None = None,
         aadsts: int | None = None,
+        maybe_applied: bool = False,
         **extra: Any,
     ) -> None:
         super().__init__(message)
@@ -59,6 +63,7 @@ class EntraInviteError(Exception):
         self.client_request_id = client_request_id
         self.date = date
         self.aadsts = aadsts
+        self.maybe_applied = maybe_applied
         for k, v in extra.items():
             setattr(self, k, v)
 
