@@ -3,7 +3,7 @@
 // error, and out of the process's output (Node has no log hook: the core logs nothing here).
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFileSync, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import http from 'node:http'
 import os from 'node:os'
@@ -11,6 +11,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import util from 'node:util'
 import { AuthError, Client, EntraInviteError, ServiceError } from 'entra-invite'
+import certs from './certs.cjs'
 import { Emulator } from 'entra-invite/testing'
 
 const pkgDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -19,6 +20,7 @@ const CLIENT_ID = '0a0a0a0a-5ec2-4e75-9a11-5ec2e75ec2e7'
 const SECRET = 'cs~Zq81-DISTINCTIVE-client-secret-7f3e'
 const WRONG_SECRET = 'cs~Wr0ng-DISTINCTIVE-wrong-secret-19ab'
 const STATIC_TOKEN = 'at~Xy77-DISTINCTIVE-static-access-token'
+const { hasOpenssl, opensslCertificate } = certs
 const PFX_PASSWORD = 'pw~Kq93-DISTINCTIVE-pfx-password'
 const WRONG_PFX_PASSWORD = 'pw~Bad4-DISTINCTIVE-wrong-password'
 const FEDERATED_GARBAGE = 'fed~Jw55-DISTINCTIVE-federated-assertion'
@@ -76,15 +78,6 @@ async function tokenTap() {
   return { url: `http://127.0.0.1:${server.address().port}`, tokens, close: () => new Promise((r) => server.close(r)) }
 }
 
-function hasOpenssl() {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-}
-
 test('util.inspect, JSON.stringify and String of a client show no credential', async () => {
   const { token: jwt } = await emu.control('POST', 'federated-token', { subject: 'system:serviceaccount:ns:app' })
   const federated = path.join(dir, 'federated-token')
@@ -96,15 +89,8 @@ test('util.inspect, JSON.stringify and String of a client show no credential', a
     [{ tokenProvider: async () => STATIC_TOKEN }, [STATIC_TOKEN]],
   ]
   if (hasOpenssl()) {
-    const key = path.join(dir, 'key.pem')
-    const cert = path.join(dir, 'cert.pem')
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert,
-      '-subj', '/CN=entra-invite-test', '-days', '2'], { stdio: 'ignore' })
-    const both = path.join(dir, 'both.pem')
-    fs.writeFileSync(both, fs.readFileSync(cert, 'utf8') + fs.readFileSync(key, 'utf8'))
-    const pfx = path.join(dir, 'app.pfx')
-    execFileSync('openssl', ['pkcs12', '-export', '-inkey', key, '-in', cert, '-out', pfx, '-passout', `pass:${PFX_PASSWORD}`], { stdio: 'ignore' })
-    const keyLines = fs.readFileSync(key, 'utf8').split('\n').filter((l) => l.length >= 40 && !l.startsWith('-----'))
+    const { keyPem, both, pfx } = opensslCertificate(dir, PFX_PASSWORD)
+    const keyLines = keyPem.split('\n').filter((l) => l.length >= 40 && !l.startsWith('-----'))
     cases.push([{ clientId: CLIENT_ID, certificatePath: both }, keyLines])
     cases.push([{ clientId: CLIENT_ID, certificatePath: pfx, certificatePassword: PFX_PASSWORD }, [PFX_PASSWORD]])
     // A wrong password is refused when the client is built; the error names neither password.

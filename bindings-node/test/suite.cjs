@@ -8,7 +8,7 @@ const fs = require('node:fs')
 const http = require('node:http')
 const os = require('node:os')
 const path = require('node:path')
-const { execFileSync } = require('node:child_process')
+const { hasOpenssl, opensslCertificate } = require('./certs.cjs')
 
 const REDIRECT = 'https://myapps.microsoft.com/'
 let seq = 0
@@ -30,28 +30,6 @@ async function fakeGraph(answer) {
   })
   await new Promise((r) => server.listen(0, '127.0.0.1', r))
   return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) }
-}
-
-function opensslCertificate(dir, password) {
-  const key = path.join(dir, 'key.pem')
-  const cert = path.join(dir, 'cert.pem')
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert,
-    '-subj', '/CN=entra-invite-test', '-days', '2'], { stdio: 'ignore' })
-  const both = path.join(dir, 'both.pem')
-  fs.writeFileSync(both, fs.readFileSync(cert, 'utf8') + fs.readFileSync(key, 'utf8'))
-  const pfx = path.join(dir, 'cert.pfx')
-  execFileSync('openssl', ['pkcs12', '-export', '-inkey', key, '-in', cert, '-out', pfx, '-passout', `pass:${password}`],
-    { stdio: 'ignore' })
-  return { certPem: fs.readFileSync(cert, 'utf8'), both, pfx }
-}
-
-function hasOpenssl() {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
 }
 
 module.exports = function suite(label, pkg, testing) {

@@ -9,7 +9,8 @@ impl Secret {
     pub fn new(s: impl Into<String>) -> Self {
         Secret(s.into())
     }
-    pub(crate) fn expose(&self) -> &str {
+    /// The value itself, for where it must go (a request, `Settings`); never for output.
+    pub fn expose(&self) -> &str {
         &self.0
     }
 }
