@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use entra_invite::{
-    Error, ExternalUserState, GuestStatus, Invitation, InvitationRequest, InviteOutcome, Lookup,
-    Settings, TokenSource, User, UserType,
+    CcRecipient, Error, ExternalUserState, GuestStatus, Invitation, InvitationRequest,
+    InviteOutcome, Lookup, Settings, TokenSource, User, UserType,
 };
 use serde_json::{json, Map, Value};
 
@@ -113,8 +113,8 @@ const REQUEST: &[&str] = &[
 ];
 const MESSAGE_INFO: &[&str] = &["customizedMessageBody", "messageLanguage", "ccRecipients"];
 
-/// `ccRecipients` in Graph's shape (`[{ emailAddress: { address } }]`) or plain addresses.
-fn cc_recipients(v: Option<&Value>) -> Res<Vec<String>> {
+/// `ccRecipients` in Graph's shape (`[{ emailAddress: { address, name } }]`) or plain addresses.
+fn cc_recipients(v: Option<&Value>) -> Res<Vec<CcRecipient>> {
     let Some(v) = v.filter(|v| !v.is_null()) else {
         return Ok(Vec::new());
     };
@@ -124,17 +124,26 @@ fn cc_recipients(v: Option<&Value>) -> Res<Vec<String>> {
     items
         .iter()
         .map(|r| match r {
-            Value::String(s) => Ok(s.clone()),
-            other => other
-                .pointer("/emailAddress/address")
-                .and_then(Value::as_str)
-                .map(str::to_string)
-                .ok_or_else(|| {
-                    invalid(
+            Value::String(s) => Ok(CcRecipient::new(s.clone())),
+            other => {
+                let address = other
+                    .pointer("/emailAddress/address")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| {
+                        invalid(
+                            "ccRecipients",
+                            "each recipient must be { emailAddress: { address, name? } }",
+                        )
+                    })?;
+                match other.pointer("/emailAddress/name") {
+                    None | Some(Value::Null) => Ok(CcRecipient::new(address)),
+                    Some(Value::String(n)) => Ok(CcRecipient::named(address, n.clone())),
+                    Some(_) => Err(invalid(
                         "ccRecipients",
-                        "each recipient must be { emailAddress: { address } }",
-                    )
-                }),
+                        "emailAddress.name must be a string",
+                    )),
+                }
+            }
         })
         .collect()
 }

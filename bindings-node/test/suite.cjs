@@ -76,6 +76,8 @@ module.exports = function suite(label, pkg, testing) {
       assert.equal(inv.inviteRedirectUrl, REDIRECT)
       assert.equal(inv.invitedUserMessageInfo.customizedMessageBody, 'Hello Sam')
       assert.equal(inv.invitedUserMessageInfo.ccRecipients[0].emailAddress.address, 'lead@contoso.com')
+      // The CC's name reaches Graph too (Graph echoes what it was sent).
+      assert.equal(inv.invitedUserMessageInfo.ccRecipients[0].emailAddress.name, 'Lead')
       assert.ok('@odata.context' in inv, 'unknown Graph fields are kept')
       const mail = (await emu.outbox()).find((m) => m.to === email)
       assert.deepEqual(mail.cc, ['lead@contoso.com'])

@@ -205,7 +205,13 @@ impl InviteArgs {
         r.send_invitation_message = self.send_message;
         r.customized_message_body = self.message;
         r.message_language = self.message_language;
-        r.cc_recipients = self.cc.map(OneOrMany::into_vec).unwrap_or_default();
+        r.cc_recipients = self
+            .cc
+            .map(OneOrMany::into_vec)
+            .unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect();
         if let Some(t) = self.user_type {
             r.invited_user_type = UserType::from_str(&t).map_err(|e| errors::to_py(py, e))?;
         }

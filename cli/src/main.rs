@@ -159,7 +159,7 @@ async fn run_one(cli: Cli) -> Result<String, Error> {
             req.invited_user_display_name = name;
             req.customized_message_body = message;
             req.message_language = language;
-            req.cc_recipients = cc;
+            req.cc_recipients = cc.into_iter().map(Into::into).collect();
             if member {
                 req = req.user_type(UserType::Member);
             }

@@ -35,8 +35,8 @@ pub use cloud::Cloud;
 pub use error::{Error, ErrorKind, Result};
 pub use http::{PacingLimit, RetryPolicy};
 pub use models::{
-    ExternalUserState, GuestStatus, Invitation, InvitationRequest, InviteOutcome, Lookup, User,
-    UserType,
+    CcRecipient, ExternalUserState, GuestStatus, Invitation, InvitationRequest, InviteOutcome,
+    Lookup, User, UserType,
 };
 pub use ops::GuestPages;
 pub use runtime::{block_on, spawn, Spawned};

@@ -59,7 +59,7 @@ fn request(input: &Value) -> Result<InvitationRequest, Error> {
         .as_array()
         .map(|a| {
             a.iter()
-                .filter_map(|x| x.as_str().map(String::from))
+                .filter_map(|x| x.as_str().map(Into::into))
                 .collect()
         })
         .unwrap_or_default();

@@ -85,7 +85,7 @@ impl From<InvitationRequest> for core::InvitationRequest {
             send_invitation_message: r.send_invitation_message,
             customized_message_body: r.customized_message_body,
             message_language: r.message_language,
-            cc_recipients: r.cc_recipients,
+            cc_recipients: r.cc_recipients.into_iter().map(Into::into).collect(),
             invited_user_type: r.invited_user_type.map(Into::into).unwrap_or_default(),
             invited_user_sponsors: r.invited_user_sponsors,
         }

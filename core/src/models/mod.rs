@@ -7,7 +7,7 @@ mod status;
 mod user;
 
 pub use invitation::{EmailAddress, Invitation, InvitedUser, InvitedUserMessageInfo, Recipient};
-pub use request::{InvitationRequest, UserType};
+pub use request::{CcRecipient, InvitationRequest, UserType};
 pub use results::{InviteOutcome, Lookup};
 pub use status::{ExternalUserState, GuestStatus};
 pub(crate) use user::USER_SELECT;

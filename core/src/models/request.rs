@@ -45,6 +45,40 @@ impl FromStr for UserType {
     }
 }
 
+/// A CC recipient of the invitation email: an address and, if wanted, the name shown for it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CcRecipient {
+    pub address: String,
+    pub name: Option<String>,
+}
+
+impl CcRecipient {
+    pub fn new(address: impl Into<String>) -> Self {
+        CcRecipient {
+            address: address.into(),
+            name: None,
+        }
+    }
+    pub fn named(address: impl Into<String>, name: impl Into<String>) -> Self {
+        CcRecipient {
+            address: address.into(),
+            name: Some(name.into()),
+        }
+    }
+}
+
+impl From<String> for CcRecipient {
+    fn from(address: String) -> Self {
+        CcRecipient::new(address)
+    }
+}
+
+impl From<&str> for CcRecipient {
+    fn from(address: &str) -> Self {
+        CcRecipient::new(address)
+    }
+}
+
 /// An invitation to send. Required: the invitee's email and the redirect URL.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InvitationRequest {
@@ -55,7 +89,7 @@ pub struct InvitationRequest {
     pub customized_message_body: Option<String>,
     pub message_language: Option<String>,
     /// Graph honours only one CC recipient; more is refused before sending.
-    pub cc_recipients: Vec<String>,
+    pub cc_recipients: Vec<CcRecipient>,
     pub invited_user_type: UserType,
     /// Sponsors' object ids (users or groups).
     pub invited_user_sponsors: Vec<String>,
@@ -85,7 +119,7 @@ impl InvitationRequest {
         self.message_language = Some(v.into());
         self
     }
-    pub fn cc(mut self, v: impl Into<String>) -> Self {
+    pub fn cc(mut self, v: impl Into<CcRecipient>) -> Self {
         self.cc_recipients.push(v.into());
         self
     }
@@ -121,7 +155,10 @@ impl InvitationRequest {
             ));
         }
         for cc in &self.cc_recipients {
-            validate::email("ccRecipients", cc)?;
+            validate::email("ccRecipients", &cc.address)?;
+            if let Some(n) = &cc.name {
+                validate::single_line("ccRecipients", n, validate::MAX_DISPLAY_NAME)?;
+            }
         }
         for s in &self.invited_user_sponsors {
             validate::object_id("invitedUserSponsors", s)?;
@@ -149,7 +186,10 @@ impl InvitationRequest {
             let cc: Vec<Value> = self
                 .cc_recipients
                 .iter()
-                .map(|a| json!({"emailAddress": {"address": a}}))
+                .map(|r| match &r.name {
+                    Some(n) => json!({"emailAddress": {"address": r.address.trim(), "name": n}}),
+                    None => json!({"emailAddress": {"address": r.address.trim()}}),
+                })
                 .collect();
             obj.insert(
                 "invitedUserMessageInfo".into(),
@@ -173,5 +213,30 @@ impl InvitationRequest {
             obj.insert("resetRedemption".into(), json!(true));
         }
         body
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cc_recipient_keeps_its_name_and_a_bad_name_is_refused() {
+        let r = InvitationRequest::new("taylor@fabrikam.com", "https://myapps.microsoft.com/")
+            .cc(CcRecipient::named(" lead@contoso.com", "Team Lead"));
+        r.validate().unwrap();
+        assert_eq!(
+            r.to_body(None)["invitedUserMessageInfo"]["ccRecipients"],
+            json!([{"emailAddress": {"address": "lead@contoso.com", "name": "Team Lead"}}])
+        );
+        let plain = InvitationRequest::new("taylor@fabrikam.com", "https://myapps.microsoft.com/")
+            .cc("lead@contoso.com");
+        assert_eq!(
+            plain.to_body(None)["invitedUserMessageInfo"]["ccRecipients"],
+            json!([{"emailAddress": {"address": "lead@contoso.com"}}])
+        );
+        let bad = InvitationRequest::new("taylor@fabrikam.com", "https://myapps.microsoft.com/")
+            .cc(CcRecipient::named("lead@contoso.com", "Lead\r\nBcc: x@evil.example"));
+        assert_eq!(bad.validate().unwrap_err().field(), Some("ccRecipients"));
     }
 }
