@@ -36,17 +36,14 @@ impl Holds {
         }
     }
 
-    /// Waits out any hold on this kind of request.
-    pub(crate) async fn wait(&self, invitations: bool) {
-        let until = *self
+    /// How long this kind of request must still wait (`None`: it may go now).
+    pub(crate) fn remaining(&self, invitations: bool) -> Option<Duration> {
+        let until = (*self
             .slot(invitations)
             .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        if let Some(t) = until {
-            if t > Instant::now() {
-                tokio::time::sleep_until(t).await;
-            }
-        }
+            .unwrap_or_else(|p| p.into_inner()))?;
+        let now = Instant::now();
+        (until > now).then(|| until - now)
     }
 }
 
@@ -54,15 +51,13 @@ impl Holds {
 mod tests {
     use super::*;
 
-    #[tokio::test]
-    async fn a_hold_delays_only_its_own_kind_and_never_shrinks() {
+    #[test]
+    fn a_hold_concerns_only_its_own_kind_and_never_shrinks() {
         let h = Holds::default();
-        h.hold(true, Duration::from_millis(300));
-        h.hold(true, Duration::from_millis(10));
-        let t0 = Instant::now();
-        h.wait(false).await;
-        assert!(t0.elapsed() < Duration::from_millis(100));
-        h.wait(true).await;
-        assert!(t0.elapsed() >= Duration::from_millis(290));
+        assert_eq!(h.remaining(true), None);
+        h.hold(true, Duration::from_secs(30));
+        h.hold(true, Duration::from_secs(1));
+        assert!(h.remaining(true).unwrap() > Duration::from_secs(29));
+        assert_eq!(h.remaining(false), None);
     }
 }

@@ -120,9 +120,11 @@ impl Transport {
         let mut attempt: usize = 0;
         let mut refreshed_token = false;
         loop {
-            self.holds.wait(req.paced).await;
+            self.wait_out_holds(&req, started).await?;
             if req.paced {
                 self.pacer.acquire().await;
+                // A 429 may have come in while this call queued for a permit.
+                self.wait_out_holds(&req, started).await?;
             }
             let token = self.tokens.token().await?;
             let outcome = self.attempt(&req, &token, attempt).await;
@@ -229,6 +231,25 @@ impl Transport {
             s if s >= 500 => Attempt::Fail(err.with_maybe_applied(!req.idempotent)),
             _ => Attempt::Fail(err),
         }
+    }
+
+    /// Waits until no Retry-After holds this kind of request back, or fails at once as
+    /// `Throttled` when the wait would overrun the call's time budget (never sleeps for hours).
+    async fn wait_out_holds(&self, req: &GraphRequest, started: Instant) -> Result<(), Error> {
+        while let Some(left) = self.holds.remaining(req.paced) {
+            if started.elapsed() + left > self.retry.budget {
+                return Err(Error::new(
+                    ErrorKind::Throttled,
+                    format!(
+                        "Graph asked this client to wait {}s before its next request",
+                        left.as_secs_f64().ceil()
+                    ),
+                )
+                .with_retry_after(Some(left)));
+            }
+            tokio::time::sleep(left).await;
+        }
+        Ok(())
     }
 
     fn transport_failure(

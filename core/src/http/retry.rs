@@ -39,6 +39,9 @@ impl RetryPolicy {
     }
 }
 
+/// The longest `Retry-After` taken at its word (a day).
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(86_400);
+
 /// Parses `Retry-After`: integer or decimal seconds (`2.128`), an HTTP-date, or a list such as
 /// `30,120` (two values merged by a proxy) where the longest wins, so we never come back early.
 /// Decimals are rounded up for the same reason.
@@ -48,13 +51,20 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
         return None;
     }
     if let Ok(date) = httpdate::parse_http_date(v) {
-        return Some(date.duration_since(now).unwrap_or(Duration::ZERO));
+        // Capped like the numeric forms: a far-off date (or a clock running behind) is not
+        // a reason to wait for days.
+        return Some(
+            date.duration_since(now)
+                .unwrap_or(Duration::ZERO)
+                .min(MAX_RETRY_AFTER),
+        );
     }
     v.split(',')
         .filter_map(|p| {
             let p = p.trim();
             let secs: f64 = p.parse().ok()?;
-            (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(86_400.0)))
+            (secs.is_finite() && secs >= 0.0)
+                .then(|| Duration::from_secs_f64(secs.min(MAX_RETRY_AFTER.as_secs_f64())))
         })
         .max()
         .map(|d| {
@@ -89,6 +99,16 @@ mod tests {
         assert!(
             d <= Duration::from_secs(90) && d >= Duration::from_secs(89),
             "{d:?}"
+        );
+        let next_year = now + Duration::from_secs(365 * 86_400);
+        assert_eq!(
+            parse_retry_after(&httpdate::fmt_http_date(next_year), now),
+            Some(Duration::from_secs(86_400)),
+            "a far-off date is capped like a number"
+        );
+        assert_eq!(
+            parse_retry_after("1e300", now),
+            Some(Duration::from_secs(86_400))
         );
         assert_eq!(parse_retry_after("", now), None);
         assert_eq!(parse_retry_after("soon", now), None);
