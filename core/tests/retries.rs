@@ -154,3 +154,20 @@ async fn slow_answers_time_out() {
     assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
     env.emu.stop().await;
 }
+
+#[tokio::test]
+async fn invite_if_absent_never_resends_what_graph_answered_2xx() {
+    let env = Env::start().await;
+    // Graph created the guest (201) but the body is unreadable, and queries lag behind.
+    env.faults(json!({"scripted": [{"method": "POST", "pathContains": "/invitations", "status": 201, "actFirst": true, "body": "{not json"}], "replicationLagMs": 5000})).await;
+    let e = env
+        .client()
+        .invite_if_absent(&req("lagging@fabrikam.com"))
+        .await
+        .unwrap_err();
+    assert!(e.maybe_applied(), "{e}");
+    assert_eq!(e.status(), Some(201), "{e}");
+    assert_eq!(env.route_count("POST /v1.0/invitations").await, 1, "resent");
+    assert_eq!(env.counter("invitationsCreated").await, 1);
+    env.emu.stop().await;
+}

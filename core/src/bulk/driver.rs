@@ -144,7 +144,7 @@ async fn drive(
     };
     resumed.store(prev.done.len() as u64, Ordering::Relaxed);
     let mut out = match &opts.results {
-        Some(p) if !opts.dry_run => Some(ResultsFile::create(p, &prev.done)?),
+        Some(p) if !opts.dry_run => Some(ResultsFile::create(p, &prev)?),
         _ => None,
     };
     let mut seen: HashMap<u64, u64> = HashMap::new();

@@ -29,7 +29,9 @@ fn io(path: &Path, e: impl std::fmt::Display) -> Error {
 #[derive(Default)]
 pub(crate) struct Previous {
     pub done: HashMap<u64, BulkResult>,
-    /// Rows whose invitation was sent but whose answer was never written (a crash).
+    /// Rows whose invitation may have been sent without a known result: the answer was never
+    /// written (a crash), or the row failed (a 5xx, a dropped connection or an unreadable answer
+    /// may hide a created invitation). The next run looks them up before sending anything.
     pub in_doubt: HashMap<u64, String>,
 }
 
@@ -71,8 +73,11 @@ pub(crate) fn load(path: &Path) -> Result<Previous, Error> {
                     },
                 );
             }
-            // Failed rows are retried; a dry run's lines mean nothing was sent.
-            Some(Outcome::Failed | Outcome::Valid) | None => {
+            // Failed rows are retried, looked up first; a dry run's lines mean nothing was sent.
+            Some(Outcome::Failed) => {
+                prev.in_doubt.insert(row, email);
+            }
+            Some(Outcome::Valid) | None => {
                 prev.in_doubt.remove(&row);
             }
         }
@@ -86,9 +91,11 @@ pub(crate) struct ResultsFile {
 }
 
 impl ResultsFile {
-    /// Rewrites the file with the rows already settled (so each row ends up once), then
-    /// keeps it open for appending.
-    pub(crate) fn create(path: &Path, settled: &HashMap<u64, BulkResult>) -> Result<Self, Error> {
+    /// Rewrites the file with the rows already settled (so each row ends up once) and a
+    /// `sending` line for each row in doubt (so a crash before it is redone keeps it in doubt),
+    /// then keeps it open for appending.
+    pub(crate) fn create(path: &Path, prev: &Previous) -> Result<Self, Error> {
+        let settled = &prev.done;
         let tmp = path.with_extension("tmp");
         {
             let f = File::create(&tmp).map_err(|e| io(&tmp, e))?;
@@ -98,6 +105,12 @@ impl ResultsFile {
             rows.sort_by_key(|r| r.row);
             for r in rows {
                 w.write_record(r.fields()).map_err(|e| io(&tmp, e))?;
+            }
+            let mut doubtful: Vec<(&u64, &String)> = prev.in_doubt.iter().collect();
+            doubtful.sort();
+            for (row, email) in doubtful {
+                let line = BulkResult::new(*row, email, Outcome::Sending);
+                w.write_record(line.fields()).map_err(|e| io(&tmp, e))?;
             }
             let inner = w.into_inner().map_err(|e| io(&tmp, e))?;
             inner

@@ -235,8 +235,10 @@ mod tests {
             plain.to_body(None)["invitedUserMessageInfo"]["ccRecipients"],
             json!([{"emailAddress": {"address": "lead@contoso.com"}}])
         );
-        let bad = InvitationRequest::new("taylor@fabrikam.com", "https://myapps.microsoft.com/")
-            .cc(CcRecipient::named("lead@contoso.com", "Lead\r\nBcc: x@evil.example"));
+        let bad =
+            InvitationRequest::new("taylor@fabrikam.com", "https://myapps.microsoft.com/").cc(
+                CcRecipient::named("lead@contoso.com", "Lead\r\nBcc: x@evil.example"),
+            );
         assert_eq!(bad.validate().unwrap_err().field(), Some("ccRecipients"));
     }
 }

@@ -123,6 +123,11 @@ async fn resolve_ambiguous(
     if let Some(u) = confirm_by_lookup(inner, email).await? {
         return Ok(InviteOutcome::Existing(Box::new(u)));
     }
+    // Graph answered 2xx (its body was unreadable): the invitation exists even if queries do
+    // not show it yet. Resending would email again and void the first redeem URL.
+    if first.status().is_some_and(|s| (200..300).contains(&s)) {
+        return Err(first);
+    }
     // Not in the directory after several looks: the request was not carried out. One resend.
     let r = inner.post_invitation(req.to_body(None)).await?;
     Ok(InviteOutcome::Invited(Box::new(r.json()?)))

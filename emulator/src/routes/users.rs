@@ -276,17 +276,27 @@ fn decode_skiptoken(tenant: &str, token: &str) -> Option<usize> {
     n.parse().ok()
 }
 
+/// Users a list query sees: those matching, minus guests created less than `lag` ago (queries
+/// are eventually consistent, so a new guest can take a moment to show up).
 fn matching<'a>(
     tenant: &'a Tenant,
     filter: Option<&'a Filter>,
     search: Option<&'a Search>,
     from: usize,
+    lag: Duration,
 ) -> impl Iterator<Item = (usize, &'a Value)> + 'a {
     tenant
         .users
         .iter()
         .enumerate()
         .skip(from)
+        .filter(move |(_, u)| {
+            lag.is_zero()
+                || u.get("id")
+                    .and_then(Value::as_str)
+                    .and_then(|id| tenant.created.get(id))
+                    .is_none_or(|c| c.elapsed() >= lag)
+        })
         .filter(move |(_, u)| filter.is_none_or(|f| f.matches(u)))
         .filter(move |(_, u)| search.is_none_or(|s| s.matches(u)))
 }
@@ -352,6 +362,7 @@ fn list_inner(app: &AppState, req: Request) -> Result<Response, GraphError> {
     let search = o.search.as_deref().map(parse_search).transpose()?;
 
     let (page, next, total, tenant_id) = {
+        let lag = Duration::from_millis(lock(&app.faults).faults.replication_lag_ms);
         let data = lock(&app.data);
         let tenant = data.tenant_by_id(&claims.tid).ok_or_else(tenant_gone)?;
         let start = match o.skiptoken.as_deref() {
@@ -367,7 +378,7 @@ fn list_inner(app: &AppState, req: Request) -> Result<Response, GraphError> {
         let first_page = o.skiptoken.is_none();
         let (page, next, total) = if order.is_empty() {
             // The skiptoken holds the index of the next user in directory order.
-            let mut iter = matching(tenant, filter.as_ref(), search.as_ref(), start);
+            let mut iter = matching(tenant, filter.as_ref(), search.as_ref(), start, lag);
             let page: Vec<Value> = iter
                 .by_ref()
                 .take(top)
@@ -375,11 +386,11 @@ fn list_inner(app: &AppState, req: Request) -> Result<Response, GraphError> {
                 .collect();
             let next = iter.next().map(|(i, _)| i);
             let total = (advanced && first_page)
-                .then(|| matching(tenant, filter.as_ref(), search.as_ref(), 0).count());
+                .then(|| matching(tenant, filter.as_ref(), search.as_ref(), 0, lag).count());
             (page, next, total)
         } else {
             // Sorted: the skiptoken holds the offset into the sorted result.
-            let mut all: Vec<&Value> = matching(tenant, filter.as_ref(), search.as_ref(), 0)
+            let mut all: Vec<&Value> = matching(tenant, filter.as_ref(), search.as_ref(), 0, lag)
                 .map(|(_, u)| u)
                 .collect();
             all.sort_by(|a, b| compare(a, b, &order));
@@ -440,9 +451,10 @@ fn count_inner(app: &AppState, req: Request) -> Result<Response, GraphError> {
     let o = options(&parts);
     let filter = filter_of(&o, true)?;
     let search = o.search.as_deref().map(parse_search).transpose()?;
+    let lag = Duration::from_millis(lock(&app.faults).faults.replication_lag_ms);
     let data = lock(&app.data);
     let tenant = data.tenant_by_id(&claims.tid).ok_or_else(tenant_gone)?;
-    let n = matching(tenant, filter.as_ref(), search.as_ref(), 0).count();
+    let n = matching(tenant, filter.as_ref(), search.as_ref(), 0, lag).count();
     drop(data);
     let mut resp = Response::new(Body::from(n.to_string()));
     resp.headers_mut().insert(
