@@ -41,12 +41,11 @@ pub(crate) fn enter_python() -> Option<GatePass> {
         INSIDE.fetch_sub(1, Ordering::SeqCst);
         return None;
     }
-    keep_thread_state();
     Some(GatePass(()))
 }
 
-/// Most threads that keep a Python thread state of their own (the runtime's workers come first:
-/// they wake every awaiting coroutine); others attach and detach as usual.
+/// Most threads that keep a Python thread state of their own. Only the coroutine wake-up path
+/// keeps one, and only runtime workers run it; others attach and detach as usual.
 const KEPT_THREAD_STATES: usize = 8;
 static KEPT: AtomicUsize = AtomicUsize::new(0);
 
@@ -314,6 +313,7 @@ impl Wake for GatedWaker {
     }
     fn wake_by_ref(self: &Arc<Self>) {
         if let Some(_pass) = enter_python() {
+            keep_thread_state();
             self.0.wake_by_ref();
         }
     }

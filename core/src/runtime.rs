@@ -41,7 +41,9 @@ extern "C" fn atfork_child() {
 /// second worker only adds wake-ups: tokio wakes a parked worker to look for work each time one
 /// finds some, so a lone call costs 5-6 context switches instead of 3 (caller -> worker, socket
 /// -> worker, worker -> caller), and on a VM each wake of an idle CPU is the dominant cost of a
-/// call (bench/ANALYSIS.md). Blocking host callbacks run on the blocking pool, not the worker.
+/// call (bench/ANALYSIS.md). Host token callbacks never block the worker (Python's run on the
+/// blocking pool, Node's and uniffi's are awaited); what does run on it is short: waking an
+/// awaiting coroutine, and handing a log record to Python's `logging` when a handler is on.
 fn worker_threads() -> usize {
     std::env::var("ENTRA_INVITE_WORKER_THREADS")
         .ok()
