@@ -9,25 +9,55 @@ import { fileURLToPath } from 'node:url'
 import { Client, EntraInviteError } from 'entra-invite'
 import { Emulator } from 'entra-invite/testing'
 
-const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../tests/scenarios')
+// ENTRA_INVITE_SCENARIOS_DIR points the runner at another directory of scenarios.
+const dir = process.env.ENTRA_INVITE_SCENARIOS_DIR || path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../tests/scenarios')
 const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
 
-function subst(v, saved) {
+function subst(v, saved, ctx) {
   if (typeof v === 'string' && v.startsWith('$')) {
-    assert.ok(v.slice(1) in saved, `nothing saved as ${v}`)
+    assert.ok(Object.hasOwn(saved, v.slice(1)), `${ctx}: nothing saved as ${v}`)
     return saved[v.slice(1)]
   }
-  if (Array.isArray(v)) return v.map((x) => subst(x, saved))
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, subst(x, saved)]))
+  if (Array.isArray(v)) return v.map((x) => subst(x, saved, ctx))
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, subst(x, saved, ctx)]))
   return v
 }
 
-/** `a.b.0.c`: object keys and array indices. */
-const at = (v, p) =>
-  p.split('.').reduce((cur, k) => {
-    if (Array.isArray(cur)) return /^\d+$/.test(k) ? (cur[Number(k)] ?? null) : null
-    return cur !== null && typeof cur === 'object' && Object.hasOwn(cur, k) ? (cur[k] ?? null) : null
+/**
+ * `a.b.0.c`: object keys and array indices. A key or index that is not there (or holds
+ * `undefined`, which JSON cannot say) fails the step, naming the path: a typo'd path never reads
+ * as JSON null.
+ */
+function at(v, p, ctx) {
+  return p.split('.').reduce((cur, k) => {
+    const there = Array.isArray(cur)
+      ? /^\d+$/.test(k) && Number(k) < cur.length
+      : cur !== null && typeof cur === 'object' && Object.hasOwn(cur, k)
+    if (!there || cur[k] === undefined) assert.fail(`${ctx}: path ${p} does not exist in ${JSON.stringify(v)}`)
+    return cur[k]
   }, v)
+}
+
+/** The user properties the library $selects: Graph answers each of them, null when unset. */
+const USER_KEYS = ['id', 'displayName', 'mail', 'userPrincipalName', 'userType', 'creationType', 'externalUserState',
+  'externalUserStateChangeDateTime', 'accountEnabled', 'otherMails', 'proxyAddresses', 'createdDateTime']
+
+/**
+ * `v` with each of `keys` that it lacks set to null: the library leaves unset properties out, the
+ * canonical shape has them as null (as the Kotlin and Swift runners build it).
+ */
+const withNulls = (v, keys) =>
+  v !== null && typeof v === 'object' ? { ...Object.fromEntries(keys.map((k) => [k, null])), ...v } : v
+
+/** Graph's invitation JSON, `invitedUser` with its `id` and `userPrincipalName`. */
+const invitationJson = (i) => ({ ...i, invitedUser: withNulls(i.invitedUser ?? null, ['id', 'userPrincipalName']) })
+
+/** `{ invited, invitation, user }` (inviteIfAbsent) or `{ exists, user, verifiedDomain }` (lookup). */
+function outcomeJson(o) {
+  const r = { ...o, user: withNulls(o.user ?? null, USER_KEYS) }
+  if (o.invitation) r.invitation = invitationJson(o.invitation)
+  return r
+}
 
 /** The scenario's invite input in Graph's names. */
 function request(input) {
@@ -73,11 +103,11 @@ async function runOp(emu, client, op, rawInput) {
   const input = rawInput ?? {}
   switch (op) {
     case 'invite':
-      return client.invite(request(input))
+      return invitationJson(await client.invite(request(input)))
     case 'inviteIfAbsent':
-      return client.inviteIfAbsent(request(input))
+      return outcomeJson(await client.inviteIfAbsent(request(input)))
     case 'lookup':
-      return client.lookup(input.email)
+      return outcomeJson(await client.lookup(input.email))
     case 'status': {
       const s = await client.status(input.user)
       return { userId: s.userId, email: s.email, state: s.state, changedAt: s.changedAt ? s.changedAt.toISOString() : null }
@@ -87,7 +117,7 @@ async function runOp(emu, client, op, rawInput) {
       return { count: all.length, emails: all.map((g) => g.email).filter(Boolean).sort() }
     }
     case 'reset':
-      return client.resetRedemption(input.user, { invitedUserEmailAddress: input.email, inviteRedirectUrl: input.redirectUrl })
+      return invitationJson(await client.resetRedemption(input.user, { invitedUserEmailAddress: input.email, inviteRedirectUrl: input.redirectUrl }))
     case 'bulk':
       return bulk(client, input)
     case 'redeem':
@@ -132,9 +162,9 @@ describe('shared scenarios (tests/scenarios)', () => {
       const client = new Client(emu.clientOptions(options))
       const saved = {}
       for (const [i, step] of sc.steps.entries()) {
-        const input = subst(step.input ?? null, saved)
-        const expect = subst(step.expect ?? {}, saved)
         const ctx = `${file} step ${i} (${step.op})`
+        const input = subst(step.input ?? null, saved, ctx)
+        const expect = subst(step.expect ?? {}, saved, ctx)
         const before = (await emu.stats()).totalRequests
         let result
         let error
@@ -160,10 +190,14 @@ describe('shared scenarios (tests/scenarios)', () => {
           continue
         }
         if (error) throw new Error(`${ctx}: ${error.name}: ${error.message}`, { cause: error })
-        for (const [p, want] of Object.entries(expect.ok ?? {})) assert.deepEqual(at(result, p), want, `${ctx}: ${p} in ${JSON.stringify(result)}`)
-        for (const [p, want] of Object.entries(expect.okPrefix ?? {})) assert.ok(String(at(result, p) ?? '').startsWith(want), `${ctx}: ${p}`)
-        for (const p of expect.okPresent ?? []) assert.notEqual(at(result, p), null, `${ctx}: ${p} missing`)
-        for (const [k, p] of Object.entries(expect.save ?? {})) saved[k] = at(result, p)
+        // node:assert/strict: deepEqual is deepStrictEqual, so `true` never equals `1`.
+        for (const [p, want] of Object.entries(expect.ok ?? {})) assert.deepEqual(at(result, p, ctx), want, `${ctx}: ${p} in ${JSON.stringify(result)}`)
+        for (const [p, want] of Object.entries(expect.okPrefix ?? {})) {
+          const got = at(result, p, ctx)
+          assert.ok(typeof got === 'string' && got.startsWith(want), `${ctx}: ${p} = ${JSON.stringify(got)}`)
+        }
+        for (const p of expect.okPresent ?? []) assert.notEqual(at(result, p, ctx), null, `${ctx}: ${p} is null`)
+        for (const [k, p] of Object.entries(expect.save ?? {})) saved[k] = at(result, p, ctx)
       }
     })
   }

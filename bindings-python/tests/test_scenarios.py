@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -17,7 +18,9 @@ import pytest
 import entra_invite as ei
 from entra_invite.testing import READONLY_CLIENT_ID, READONLY_CLIENT_SECRET, Emulator
 
-SCENARIOS = Path(__file__).resolve().parents[2] / "tests" / "scenarios"
+# ENTRA_INVITE_SCENARIOS_DIR points the runner at another directory of scenarios.
+SCENARIOS = Path(os.environ.get("ENTRA_INVITE_SCENARIOS_DIR")
+                 or Path(__file__).resolve().parents[2] / "tests" / "scenarios")
 FILES = sorted(SCENARIOS.glob("*.json"))
 
 
@@ -25,26 +28,29 @@ def test_there_are_scenarios() -> None:
     assert len(FILES) >= 10
 
 
-def subst(v: Any, saved: dict[str, Any]) -> Any:
+def subst(v: Any, saved: dict[str, Any], ctx: str) -> Any:
     if isinstance(v, str) and v.startswith("$"):
+        assert v[1:] in saved, f"{ctx}: nothing saved as {v}"
         return saved[v[1:]]
     if isinstance(v, list):
-        return [subst(x, saved) for x in v]
+        return [subst(x, saved, ctx) for x in v]
     if isinstance(v, dict):
-        return {k: subst(x, saved) for k, x in v.items()}
+        return {k: subst(x, saved, ctx) for k, x in v.items()}
     return v
 
 
-def at(v: Any, path: str) -> Any:
-    """`a.b.0.c`: object keys and array indices."""
+def at(v: Any, path: str, ctx: str) -> Any:
+    """`a.b.0.c`: object keys and array indices. A key or index that is not there fails the
+    step (naming the path), so a typo'd path never reads as JSON null."""
+    cur = v
     for k in path.split("."):
-        if isinstance(v, list) and k.isdigit():
-            v = v[int(k)] if int(k) < len(v) else None
-        elif isinstance(v, dict):
-            v = v.get(k)
+        if isinstance(cur, list) and k.isdigit() and int(k) < len(cur):
+            cur = cur[int(k)]
+        elif isinstance(cur, dict) and k in cur:
+            cur = cur[k]
         else:
-            v = None
-    return v
+            raise AssertionError(f"{ctx}: path {path} does not exist in {v}")
+    return cur
 
 
 def same(got: Any, want: Any) -> bool:
@@ -60,6 +66,30 @@ def invite_kwargs(i: dict[str, Any]) -> dict[str, Any]:
         if i.get(src) is not None:
             kw[dst] = i[src]
     return kw
+
+
+# The user properties the library $selects: Graph answers each of them, null when unset.
+USER_KEYS = ("id", "displayName", "mail", "userPrincipalName", "userType", "creationType",
+             "externalUserState", "externalUserStateChangeDateTime", "accountEnabled", "otherMails",
+             "proxyAddresses", "createdDateTime")
+
+
+def with_nulls(d: Any, keys: tuple[str, ...]) -> Any:
+    """`d` with each of `keys` that it lacks set to None (to_dict() leaves unset properties out;
+    the canonical shape has them as null, as the Kotlin and Swift runners build it)."""
+    return {**{k: None for k in keys}, **d} if isinstance(d, dict) else d
+
+
+def invitation_json(d: dict[str, Any]) -> dict[str, Any]:
+    """Graph's invitation JSON, `invitedUser` with its `id` and `userPrincipalName`."""
+    return {**d, "invitedUser": with_nulls(d.get("invitedUser"), ("id", "userPrincipalName"))}
+
+
+def outcome_json(d: dict[str, Any]) -> dict[str, Any]:
+    """`{ invited, invitation, user }` (inviteIfAbsent) or `{ exists, user, verifiedDomain }` (lookup)."""
+    if d.get("invitation") is not None:
+        d = {**d, "invitation": invitation_json(d["invitation"])}
+    return {**d, "user": with_nulls(d.get("user"), USER_KEYS)}
 
 
 def status_json(st: ei.GuestStatus) -> dict[str, Any]:
@@ -103,17 +133,17 @@ def bulk_json(rows: list[ei.BulkResult], summary: Mapping[str, object]) -> dict[
 def run_sync(emu: Emulator, c: ei.Client, op: str, input_: Any) -> Any:
     i: dict[str, Any] = input_ or {}
     if op == "invite":
-        return c.invite(i["email"], **invite_kwargs(i)).to_dict()
+        return invitation_json(c.invite(i["email"], **invite_kwargs(i)).to_dict())
     if op == "inviteIfAbsent":
-        return c.invite_if_absent(i["email"], **invite_kwargs(i)).to_dict()
+        return outcome_json(c.invite_if_absent(i["email"], **invite_kwargs(i)).to_dict())
     if op == "lookup":
-        return c.lookup(i["email"]).to_dict()
+        return outcome_json(c.lookup(i["email"]).to_dict())
     if op == "status":
         return status_json(c.status(i["user"]))
     if op == "guests":
         return guests_json(list(c.guests(i.get("state"))))
     if op == "reset":
-        return c.reset_redemption(i["user"], email=i["email"], redirect_url=i["redirectUrl"]).to_dict()
+        return invitation_json(c.reset_redemption(i["user"], email=i["email"], redirect_url=i["redirectUrl"]).to_dict())
     if op == "bulk":
         with bulk_file(i) as path:
             run = c.bulk_invite(path, dry_run=bool(i.get("dryRun", False)))
@@ -125,17 +155,17 @@ def run_sync(emu: Emulator, c: ei.Client, op: str, input_: Any) -> Any:
 async def run_async(emu: Emulator, c: ei.AsyncClient, op: str, input_: Any) -> Any:
     i: dict[str, Any] = input_ or {}
     if op == "invite":
-        return (await c.invite(i["email"], **invite_kwargs(i))).to_dict()
+        return invitation_json((await c.invite(i["email"], **invite_kwargs(i))).to_dict())
     if op == "inviteIfAbsent":
-        return (await c.invite_if_absent(i["email"], **invite_kwargs(i))).to_dict()
+        return outcome_json((await c.invite_if_absent(i["email"], **invite_kwargs(i))).to_dict())
     if op == "lookup":
-        return (await c.lookup(i["email"])).to_dict()
+        return outcome_json((await c.lookup(i["email"])).to_dict())
     if op == "status":
         return status_json(await c.status(i["user"]))
     if op == "guests":
         return guests_json([g async for g in c.guests(i.get("state"))])
     if op == "reset":
-        return (await c.reset_redemption(i["user"], email=i["email"], redirect_url=i["redirectUrl"])).to_dict()
+        return invitation_json((await c.reset_redemption(i["user"], email=i["email"], redirect_url=i["redirectUrl"])).to_dict())
     if op == "bulk":
         with bulk_file(i) as path:
             run = c.bulk_invite(path, dry_run=bool(i.get("dryRun", False)))
@@ -191,13 +221,15 @@ def check(ctx: str, expect: dict[str, Any], result: Any, error: ei.EntraInviteEr
         return
     assert error is None, f"{ctx}: {error!r}"
     for p, want in (expect.get("ok") or {}).items():
-        assert same(at(result, p), want), f"{ctx}: {p} = {at(result, p)!r}, not {want!r}, in {result}"
+        got = at(result, p, ctx)
+        assert same(got, want), f"{ctx}: {p} = {got!r}, not {want!r}, in {result}"
     for p, want in (expect.get("okPrefix") or {}).items():
-        assert str(at(result, p) or "").startswith(want), f"{ctx}: {p} in {result}"
+        got = at(result, p, ctx)
+        assert isinstance(got, str) and got.startswith(want), f"{ctx}: {p} = {got!r} in {result}"
     for p in expect.get("okPresent") or []:
-        assert at(result, p) is not None, f"{ctx}: {p} missing in {result}"
+        assert at(result, p, ctx) is not None, f"{ctx}: {p} is null in {result}"
     for k, p in (expect.get("save") or {}).items():
-        saved[k] = at(result, p)
+        saved[k] = at(result, p, ctx)
 
 
 @pytest.mark.parametrize("path", FILES, ids=[f.stem for f in FILES])
@@ -207,7 +239,8 @@ def test_scenario_sync(path: Path) -> None:
         c = emu.client(**setup(emu, sc))
         saved: dict[str, Any] = {}
         for n, step in enumerate(sc["steps"]):
-            i, expect = subst(step.get("input"), saved), subst(step.get("expect") or {}, saved)
+            ctx = f"{path.stem} step {n} ({step['op']})"
+            i, expect = subst(step.get("input"), saved, ctx), subst(step.get("expect") or {}, saved, ctx)
             before = emu.stats()["totalRequests"]
             result: Any = None
             error: ei.EntraInviteError | None = None
@@ -216,7 +249,7 @@ def test_scenario_sync(path: Path) -> None:
             except ei.EntraInviteError as e:
                 error = e
             after = emu.stats()["totalRequests"]
-            check(f"{path.stem} step {n} ({step['op']})", expect, result, error, before, after, saved)
+            check(ctx, expect, result, error, before, after, saved)
 
 
 @pytest.mark.parametrize("path", FILES, ids=[f.stem for f in FILES])
@@ -226,7 +259,8 @@ async def test_scenario_async(path: Path) -> None:
         c = emu.async_client(**setup(emu, sc))
         saved: dict[str, Any] = {}
         for n, step in enumerate(sc["steps"]):
-            i, expect = subst(step.get("input"), saved), subst(step.get("expect") or {}, saved)
+            ctx = f"{path.stem} step {n} ({step['op']})"
+            i, expect = subst(step.get("input"), saved, ctx), subst(step.get("expect") or {}, saved, ctx)
             before = emu.stats()["totalRequests"]
             result: Any = None
             error: ei.EntraInviteError | None = None
@@ -235,4 +269,4 @@ async def test_scenario_async(path: Path) -> None:
             except ei.EntraInviteError as e:
                 error = e
             after = emu.stats()["totalRequests"]
-            check(f"{path.stem} step {n} ({step['op']})", expect, result, error, before, after, saved)
+            check(ctx, expect, result, error, before, after, saved)

@@ -7,42 +7,47 @@ use std::path::PathBuf;
 use std::str::FromStr;
 
 use entra_invite::{
-    Client, Error, ExternalUserState, InvitationRequest, InviteOutcome, Lookup, UserType,
+    Client, Error, ExternalUserState, Invitation, InvitationRequest, InviteOutcome, Lookup, User,
+    UserType,
 };
 use entra_invite_emulator::{DEFAULT_CLIENT_ID, READONLY_CLIENT_ID, READONLY_CLIENT_SECRET};
 use serde_json::{json, Value};
 
 use common::Env;
 
+/// tests/scenarios, or the directory named by `ENTRA_INVITE_SCENARIOS_DIR`.
 fn scenario_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/scenarios")
+    std::env::var_os("ENTRA_INVITE_SCENARIOS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/scenarios"))
 }
 
-fn subst(v: &Value, saved: &HashMap<String, Value>) -> Value {
+fn subst(v: &Value, saved: &HashMap<String, Value>, ctx: &str) -> Value {
     match v {
         Value::String(s) if s.starts_with('$') => saved
             .get(&s[1..])
             .cloned()
-            .unwrap_or_else(|| panic!("nothing saved as {s}")),
-        Value::Array(a) => Value::Array(a.iter().map(|x| subst(x, saved)).collect()),
+            .unwrap_or_else(|| panic!("{ctx}: nothing saved as {s}")),
+        Value::Array(a) => Value::Array(a.iter().map(|x| subst(x, saved, ctx)).collect()),
         Value::Object(o) => Value::Object(
             o.iter()
-                .map(|(k, x)| (k.clone(), subst(x, saved)))
+                .map(|(k, x)| (k.clone(), subst(x, saved, ctx)))
                 .collect(),
         ),
         other => other.clone(),
     }
 }
 
-/// `a.b.0.c`: object keys and array indices.
-fn at<'a>(v: &'a Value, path: &str) -> &'a Value {
-    path.split('.').fold(v, |cur, k| {
-        let next = match (cur, k.parse::<usize>()) {
+/// `a.b.0.c`: object keys and array indices. A key or index that is not there fails the step
+/// (naming the path), so a typo'd path never reads as JSON null.
+fn at<'a>(v: &'a Value, path: &str, ctx: &str) -> &'a Value {
+    path.split('.')
+        .try_fold(v, |cur, k| match (cur, k.parse::<usize>()) {
             (Value::Array(a), Ok(i)) => a.get(i),
-            _ => cur.get(k),
-        };
-        next.unwrap_or(&Value::Null)
-    })
+            (Value::Object(o), _) => o.get(k),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("{ctx}: path {path} does not exist in {v}"))
 }
 
 fn s(input: &Value, k: &str) -> String {
@@ -69,20 +74,67 @@ fn request(input: &Value) -> Result<InvitationRequest, Error> {
     Ok(r)
 }
 
+/// The user properties the library `$select`s: Graph answers each of them, null when unset.
+const USER_KEYS: [&str; 12] = [
+    "id",
+    "displayName",
+    "mail",
+    "userPrincipalName",
+    "userType",
+    "creationType",
+    "externalUserState",
+    "externalUserStateChangeDateTime",
+    "accountEnabled",
+    "otherMails",
+    "proxyAddresses",
+    "createdDateTime",
+];
+
+/// `v` with each of `keys` that it lacks set to null.
+fn with_nulls(mut v: Value, keys: &[&str]) -> Value {
+    if let Value::Object(o) = &mut v {
+        for k in keys {
+            o.entry(*k).or_insert(Value::Null);
+        }
+    }
+    v
+}
+
+/// Graph's user JSON: the model leaves unset properties out, the canonical shape has them as
+/// null (as the Kotlin and Swift runners build it), so a path to one is never "missing".
+fn user_json(u: &User) -> Value {
+    with_nulls(serde_json::to_value(u).unwrap(), &USER_KEYS)
+}
+
+/// Graph's invitation JSON, `invitedUser` with its `id` and `userPrincipalName` (null when unset).
+fn invitation_json(i: &Invitation) -> Value {
+    let mut v = serde_json::to_value(i).unwrap();
+    if let Some(u) = v.get_mut("invitedUser").filter(|u| u.is_object()) {
+        *u = with_nulls(u.take(), &["id", "userPrincipalName"]);
+    }
+    v
+}
+
 fn lookup_json(l: &Lookup) -> Value {
     match l {
         Lookup::NotFound => json!({"exists": false, "user": null, "verifiedDomain": null}),
-        Lookup::Existing(u) => json!({"exists": true, "user": u, "verifiedDomain": null}),
+        Lookup::Existing(u) => {
+            json!({"exists": true, "user": user_json(u), "verifiedDomain": null})
+        }
         Lookup::VerifiedDomain(d) => json!({"exists": false, "user": null, "verifiedDomain": d}),
     }
 }
 
 async fn run_op(env: &Env, client: &Client, op: &str, input: &Value) -> Result<Value, Error> {
     Ok(match op {
-        "invite" => serde_json::to_value(client.invite(&request(input)?).await?).unwrap(),
+        "invite" => invitation_json(&client.invite(&request(input)?).await?),
         "inviteIfAbsent" => match client.invite_if_absent(&request(input)?).await? {
-            InviteOutcome::Invited(i) => json!({"invited": true, "invitation": i, "user": null}),
-            InviteOutcome::Existing(u) => json!({"invited": false, "invitation": null, "user": u}),
+            InviteOutcome::Invited(i) => {
+                json!({"invited": true, "invitation": invitation_json(&i), "user": null})
+            }
+            InviteOutcome::Existing(u) => {
+                json!({"invited": false, "invitation": null, "user": user_json(&u)})
+            }
         },
         "lookup" => lookup_json(&client.lookup(&s(input, "email")).await?),
         "status" => {
@@ -101,7 +153,7 @@ async fn run_op(env: &Env, client: &Client, op: &str, input: &Value) -> Result<V
         }
         "reset" => {
             let req = InvitationRequest::new(s(input, "email"), s(input, "redirectUrl"));
-            serde_json::to_value(client.reset_redemption(&s(input, "user"), &req).await?).unwrap()
+            invitation_json(&client.reset_redemption(&s(input, "user"), &req).await?)
         }
         "redeem" => env.redeem(&s(input, "email")).await,
         "faults" if input.is_null() => env.control("DELETE", "faults", None).await,
@@ -191,12 +243,12 @@ async fn run_scenario(path: &PathBuf) {
     let mut saved: HashMap<String, Value> = HashMap::new();
     for (i, step) in sc["steps"].as_array().unwrap().iter().enumerate() {
         let op = step["op"].as_str().unwrap();
-        let input = subst(&step["input"], &saved);
-        let expect = subst(&step["expect"], &saved);
+        let ctx = format!("{name} step {i} ({op})");
+        let input = subst(&step["input"], &saved, &ctx);
+        let expect = subst(&step["expect"], &saved, &ctx);
         let before = env.counter("totalRequests").await;
         let result = run_op(&env, &client, op, &input).await;
         let after = env.counter("totalRequests").await;
-        let ctx = format!("{name} step {i} ({op})");
         if let Some(want) = expect.get("error") {
             let e = match result {
                 Err(e) => e,
@@ -225,23 +277,24 @@ async fn run_scenario(path: &PathBuf) {
         }
         let v = result.unwrap_or_else(|e| panic!("{ctx}: {e}"));
         for (p, want) in expect["ok"].as_object().into_iter().flatten() {
-            assert_eq!(at(&v, p), want, "{ctx}: {p} in {v}");
+            assert_eq!(at(&v, p, &ctx), want, "{ctx}: {p} in {v}");
         }
         for (p, want) in expect["okPrefix"].as_object().into_iter().flatten() {
-            let got = at(&v, p).as_str().unwrap_or_default();
+            let got = at(&v, p, &ctx);
+            let got = got
+                .as_str()
+                .unwrap_or_else(|| panic!("{ctx}: {p} = {got} is not a string"));
             assert!(
                 got.starts_with(want.as_str().unwrap()),
                 "{ctx}: {p} = {got}"
             );
         }
         for p in expect["okPresent"].as_array().into_iter().flatten() {
-            assert!(
-                !at(&v, p.as_str().unwrap()).is_null(),
-                "{ctx}: {p} missing in {v}"
-            );
+            let p = p.as_str().unwrap();
+            assert!(!at(&v, p, &ctx).is_null(), "{ctx}: {p} is null in {v}");
         }
         for (k, p) in expect["save"].as_object().into_iter().flatten() {
-            saved.insert(k.clone(), at(&v, p.as_str().unwrap()).clone());
+            saved.insert(k.clone(), at(&v, p.as_str().unwrap(), &ctx).clone());
         }
     }
     env.emu.stop().await;

@@ -169,6 +169,7 @@ inside() {
     done <<<"$binds"
     exec env -i PATH="$path" HOME=/tmp TMPDIR=/tmp LANG=C.UTF-8 TERM="${TERM:-dumb}" \
       ${ENTRA_INVITE_WORKER_THREADS:+ENTRA_INVITE_WORKER_THREADS=$ENTRA_INVITE_WORKER_THREADS} \
+      ${ENTRA_INVITE_SCENARIOS_DIR:+ENTRA_INVITE_SCENARIOS_DIR=$ENTRA_INVITE_SCENARIOS_DIR} \
       unshare --root="$root" --wd="$wd" -- "$@"
   ' _ "$ROOT" "$wd" "$INNER_PATH" "$binds" "$@"
 }
