@@ -132,21 +132,23 @@ async fn drive(
     tx: &mpsc::Sender<Result<BulkResult, Error>>,
     resumed: &AtomicU64,
 ) -> Result<(), Error> {
-    // One streaming pass first: a file that is not CSV (or breaks off half-way) is refused
-    // before anything is sent, rather than after part of it went out.
+    // File work off the runtime's worker (a large results file takes a while to read and
+    // rewrite). One streaming pass over the input first: a file that is not CSV (or breaks off
+    // half-way) is refused before anything is sent, rather than after part of it went out.
     let scan = input.clone();
-    tokio::task::spawn_blocking(move || super::count_rows(&scan))
-        .await
-        .map_err(|_| Error::internal("the input check stopped"))??;
-    let prev = match &opts.results {
-        Some(p) if !opts.dry_run => results::load(p)?,
-        _ => results::Previous::default(),
-    };
+    let results_path = opts.results.clone().filter(|_| !opts.dry_run);
+    let (prev, mut out) = tokio::task::spawn_blocking(move || {
+        super::count_rows(&scan)?;
+        let Some(p) = results_path else {
+            return Ok((results::Previous::default(), None));
+        };
+        let prev = results::load(&p)?;
+        let out = ResultsFile::create(&p, &prev)?;
+        Ok::<_, Error>((prev, Some(out)))
+    })
+    .await
+    .map_err(|_| Error::internal("reading the input and results files stopped"))??;
     resumed.store(prev.done.len() as u64, Ordering::Relaxed);
-    let mut out = match &opts.results {
-        Some(p) if !opts.dry_run => Some(ResultsFile::create(p, &prev)?),
-        _ => None,
-    };
     let mut seen: HashMap<u64, u64> = HashMap::new();
     for r in prev.done.values() {
         if r.outcome != Outcome::Invalid {
