@@ -13,6 +13,39 @@ import { Emulator } from 'entra-invite/testing'
 const dir = process.env.ENTRA_INVITE_SCENARIOS_DIR || path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../tests/scenarios')
 const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
 
+// The keys each part of a scenario may have (tests/scenarios/README.md). Step `input` objects are
+// op-specific and not checked.
+const TOP_KEYS = ['name', 'setup', 'client', 'steps']
+const SETUP_KEYS = ['users', 'domains', 'faults', 'policy']
+const CLIENT_KEYS = ['app', 'maxRetries', 'timeoutSecs']
+const STEP_KEYS = ['op', 'input', 'expect']
+const EXPECT_KEYS = ['ok', 'okPrefix', 'okPresent', 'save', 'error', 'noRequest']
+const ERROR_KEYS = ['kind', 'code', 'field', 'maybeApplied']
+
+/**
+ * One line per key of the scenario that the format does not know (a typo'd key would otherwise
+ * be ignored, and the expectation it was meant to carry would never run).
+ */
+function unknownKeys(sc, name) {
+  const out = []
+  const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v)
+  const check = (v, allowed, ctx, part) => {
+    for (const k of isObject(v) ? Object.keys(v) : []) {
+      if (!allowed.includes(k)) out.push(`${ctx}: unknown key "${k}" in ${part} (allowed: ${allowed.join(', ')})`)
+    }
+  }
+  check(sc, TOP_KEYS, name, 'the scenario')
+  check(sc?.setup, SETUP_KEYS, name, 'setup')
+  check(sc?.client, CLIENT_KEYS, name, 'client')
+  for (const [i, step] of (Array.isArray(sc?.steps) ? sc.steps : []).entries()) {
+    const ctx = `${name} step ${i} (${step?.op ?? '?'})`
+    check(step, STEP_KEYS, ctx, 'the step')
+    check(step?.expect, EXPECT_KEYS, ctx, 'expect')
+    check(step?.expect?.error, ERROR_KEYS, ctx, 'expect.error')
+  }
+  return out
+}
+
 function subst(v, saved, ctx) {
   if (typeof v === 'string' && v.startsWith('$')) {
     assert.ok(Object.hasOwn(saved, v.slice(1)), `${ctx}: nothing saved as ${v}`)
@@ -143,6 +176,9 @@ describe('shared scenarios (tests/scenarios)', () => {
   for (const file of files) {
     const sc = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'))
     test(`${file}: ${sc.name}`, async () => {
+      // A key the format does not know fails the scenario before anything runs.
+      const unknown = unknownKeys(sc, file)
+      assert.ok(unknown.length === 0, unknown.join('\n'))
       await emu.reset()
       const setup = sc.setup ?? {}
       for (const d of setup.domains ?? []) await emu.addDomain(d)

@@ -28,6 +28,48 @@ def test_there_are_scenarios() -> None:
     assert len(FILES) >= 10
 
 
+# The keys each part of a scenario may have (tests/scenarios/README.md). Step `input` objects are
+# op-specific and not checked.
+TOP_KEYS = ("name", "setup", "client", "steps")
+SETUP_KEYS = ("users", "domains", "faults", "policy")
+CLIENT_KEYS = ("app", "maxRetries", "timeoutSecs")
+STEP_KEYS = ("op", "input", "expect")
+EXPECT_KEYS = ("ok", "okPrefix", "okPresent", "save", "error", "noRequest")
+ERROR_KEYS = ("kind", "code", "field", "maybeApplied")
+
+
+def unknown_keys(sc: Any, name: str) -> list[str]:
+    """One line per key of the scenario that the format does not know (a typo'd key would
+    otherwise be ignored, and the expectation it was meant to carry would never run)."""
+    out: list[str] = []
+
+    def check(v: Any, allowed: tuple[str, ...], ctx: str, part: str) -> None:
+        for k in v if isinstance(v, dict) else {}:
+            if k not in allowed:
+                out.append(f'{ctx}: unknown key "{k}" in {part} (allowed: {", ".join(allowed)})')
+
+    check(sc, TOP_KEYS, name, "the scenario")
+    if isinstance(sc, dict):
+        check(sc.get("setup"), SETUP_KEYS, name, "setup")
+        check(sc.get("client"), CLIENT_KEYS, name, "client")
+        for n, step in enumerate(sc.get("steps") or []):
+            step = step if isinstance(step, dict) else {}
+            ctx = f"{name} step {n} ({step.get('op', '?')})"
+            expect = step.get("expect")
+            check(step, STEP_KEYS, ctx, "the step")
+            check(expect, EXPECT_KEYS, ctx, "expect")
+            check(expect.get("error") if isinstance(expect, dict) else None, ERROR_KEYS, ctx, "expect.error")
+    return out
+
+
+def load(path: Path) -> dict[str, Any]:
+    """The scenario in `path`; a key the format does not know fails it before anything runs."""
+    sc: dict[str, Any] = json.loads(path.read_text())
+    unknown = unknown_keys(sc, path.name)
+    assert not unknown, "\n".join(unknown)
+    return sc
+
+
 def subst(v: Any, saved: dict[str, Any], ctx: str) -> Any:
     if isinstance(v, str) and v.startswith("$"):
         assert v[1:] in saved, f"{ctx}: nothing saved as {v}"
@@ -234,7 +276,7 @@ def check(ctx: str, expect: dict[str, Any], result: Any, error: ei.EntraInviteEr
 
 @pytest.mark.parametrize("path", FILES, ids=[f.stem for f in FILES])
 def test_scenario_sync(path: Path) -> None:
-    sc = json.loads(path.read_text())
+    sc = load(path)
     with Emulator() as emu:
         c = emu.client(**setup(emu, sc))
         saved: dict[str, Any] = {}
@@ -254,7 +296,7 @@ def test_scenario_sync(path: Path) -> None:
 
 @pytest.mark.parametrize("path", FILES, ids=[f.stem for f in FILES])
 async def test_scenario_async(path: Path) -> None:
-    sc = json.loads(path.read_text())
+    sc = load(path)
     with Emulator() as emu:
         c = emu.async_client(**setup(emu, sc))
         saved: dict[str, Any] = {}

@@ -204,9 +204,46 @@ async fn bulk(client: &Client, input: &Value) -> Result<Value, Error> {
     }))
 }
 
+/// The keys each part of a scenario may have (tests/scenarios/README.md). Step `input` objects
+/// are op-specific and not checked.
+const TOP_KEYS: &[&str] = &["name", "setup", "client", "steps"];
+const SETUP_KEYS: &[&str] = &["users", "domains", "faults", "policy"];
+const CLIENT_KEYS: &[&str] = &["app", "maxRetries", "timeoutSecs"];
+const STEP_KEYS: &[&str] = &["op", "input", "expect"];
+const EXPECT_KEYS: &[&str] = &["ok", "okPrefix", "okPresent", "save", "error", "noRequest"];
+const ERROR_KEYS: &[&str] = &["kind", "code", "field", "maybeApplied"];
+
+/// One line per key of the scenario that the format does not know (a typo'd key would
+/// otherwise be ignored, and the expectation it was meant to carry would never run).
+fn unknown_keys(sc: &Value, name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut check = |v: &Value, allowed: &[&str], ctx: &str, part: &str| {
+        let keys = v.as_object().into_iter().flat_map(|o| o.keys());
+        for k in keys.filter(|k| !allowed.contains(&k.as_str())) {
+            let allowed = allowed.join(", ");
+            out.push(format!(
+                "{ctx}: unknown key \"{k}\" in {part} (allowed: {allowed})"
+            ));
+        }
+    };
+    check(sc, TOP_KEYS, name, "the scenario");
+    check(&sc["setup"], SETUP_KEYS, name, "setup");
+    check(&sc["client"], CLIENT_KEYS, name, "client");
+    for (i, step) in sc["steps"].as_array().into_iter().flatten().enumerate() {
+        let ctx = format!("{name} step {i} ({})", step["op"].as_str().unwrap_or("?"));
+        let expect = &step["expect"];
+        check(step, STEP_KEYS, &ctx, "the step");
+        check(expect, EXPECT_KEYS, &ctx, "expect");
+        check(&expect["error"], ERROR_KEYS, &ctx, "expect.error");
+    }
+    out
+}
+
 async fn run_scenario(path: &PathBuf) {
     let name = path.file_name().unwrap().to_string_lossy().to_string();
     let sc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let unknown = unknown_keys(&sc, &name);
+    assert!(unknown.is_empty(), "{}", unknown.join("\n"));
     let env = Env::start().await;
     let setup = &sc["setup"];
     for d in setup["domains"].as_array().into_iter().flatten() {

@@ -40,6 +40,9 @@ final class ScenariosTests: EmulatorTestCase {
     private func run(_ file: String) async throws {
         let text = try String(contentsOf: Self.dir.appendingPathComponent(file), encoding: .utf8)
         let sc = try XCTUnwrap(json(text) as? [String: Any], file)
+        // A key the format does not know fails the scenario before anything runs.
+        let unknown = unknownKeys(sc, file)
+        guard unknown.isEmpty else { return XCTFail(unknown.joined(separator: "\n")) }
         try await emu.reset()
         let setup = sc["setup"] as? [String: Any] ?? [:]
         for d in setup["domains"] as? [Any] ?? [] {
@@ -257,6 +260,39 @@ final class ScenariosTests: EmulatorTestCase {
 enum ScenarioError: Error {
     case unknown(String)
     case failed(String)
+}
+
+// The keys each part of a scenario may have (tests/scenarios/README.md). Step `input` objects are
+// op-specific and not checked.
+private let topKeys = ["name", "setup", "client", "steps"]
+private let setupKeys = ["users", "domains", "faults", "policy"]
+private let clientKeys = ["app", "maxRetries", "timeoutSecs"]
+private let stepKeys = ["op", "input", "expect"]
+private let expectKeys = ["ok", "okPrefix", "okPresent", "save", "error", "noRequest"]
+private let errorKeys = ["kind", "code", "field", "maybeApplied"]
+
+/// One line per key of the scenario that the format does not know (a typo'd key would otherwise
+/// be ignored, and the expectation it was meant to carry would never run).
+private func unknownKeys(_ sc: [String: Any], _ name: String) -> [String] {
+    var out: [String] = []
+    func check(_ v: Any?, _ allowed: [String], _ ctx: String, _ part: String) {
+        let keys = (v as? [String: Any])?.keys.sorted() ?? []
+        for k in keys where !allowed.contains(k) {
+            out.append("\(ctx): unknown key \"\(k)\" in \(part) (allowed: \(allowed.joined(separator: ", ")))")
+        }
+    }
+    check(sc, topKeys, name, "the scenario")
+    check(sc["setup"], setupKeys, name, "setup")
+    check(sc["client"], clientKeys, name, "client")
+    for (i, stepAny) in (sc["steps"] as? [Any] ?? []).enumerated() {
+        let step = stepAny as? [String: Any]
+        let ctx = "\(name) step \(i) (\(step?["op"] as? String ?? "?"))"
+        let expect = step?["expect"] as? [String: Any]
+        check(step, stepKeys, ctx, "the step")
+        check(expect, expectKeys, ctx, "expect")
+        check(expect?["error"], errorKeys, ctx, "expect.error")
+    }
+    return out
 }
 
 /// The typed value of a scenario's `userType` (the core reads it case-insensitively).

@@ -64,6 +64,8 @@ class ScenariosTest : EmulatorTest() {
 
     private suspend fun run(file: File, skips: Map<Int, String>) {
         val sc = json(file.readText()).jsonObject
+        // A key the format does not know fails the scenario before anything runs.
+        unknownKeys(sc, file.name).takeIf { it.isNotEmpty() }?.let { fail(it.joinToString("\n")) }
         emu.reset()
         val setup = sc["setup"] as? JsonObject
         (setup?.get("domains") as? JsonArray)?.forEach { emu.control("POST", "domains", it.toString()) }
@@ -242,6 +244,40 @@ class ScenariosTest : EmulatorTest() {
             invitedUserType = userType,
         )
     }
+}
+
+// The keys each part of a scenario may have (tests/scenarios/README.md). Step `input` objects are
+// op-specific and not checked.
+private val TOP_KEYS = listOf("name", "setup", "client", "steps")
+private val SETUP_KEYS = listOf("users", "domains", "faults", "policy")
+private val CLIENT_KEYS = listOf("app", "maxRetries", "timeoutSecs")
+private val STEP_KEYS = listOf("op", "input", "expect")
+private val EXPECT_KEYS = listOf("ok", "okPrefix", "okPresent", "save", "error", "noRequest")
+private val ERROR_KEYS = listOf("kind", "code", "field", "maybeApplied")
+
+/**
+ * One line per key of the scenario that the format does not know (a typo'd key would otherwise be
+ * ignored, and the expectation it was meant to carry would never run).
+ */
+private fun unknownKeys(sc: JsonObject, name: String): List<String> {
+    val out = mutableListOf<String>()
+    fun check(v: JsonElement?, allowed: List<String>, ctx: String, part: String) {
+        (v as? JsonObject)?.keys?.filter { it !in allowed }?.forEach {
+            out += "$ctx: unknown key \"$it\" in $part (allowed: ${allowed.joinToString(", ")})"
+        }
+    }
+    check(sc, TOP_KEYS, name, "the scenario")
+    check(sc["setup"], SETUP_KEYS, name, "setup")
+    check(sc["client"], CLIENT_KEYS, name, "client")
+    (sc["steps"] as? JsonArray)?.forEachIndexed { i, stepEl ->
+        val step = stepEl as? JsonObject
+        val ctx = "$name step $i (${step?.str("op") ?: "?"})"
+        val expect = step?.get("expect") as? JsonObject
+        check(step, STEP_KEYS, ctx, "the step")
+        check(expect, EXPECT_KEYS, ctx, "expect")
+        check(expect?.get("error"), ERROR_KEYS, ctx, "expect.error")
+    }
+    return out
 }
 
 private fun JsonElement.str(k: String): String? = ((this as? JsonObject)?.get(k) as? JsonPrimitive)?.contentOrNull
