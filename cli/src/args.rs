@@ -128,9 +128,17 @@ pub enum Command {
     /// Invite everyone in a CSV (the admin center's bulk-invite template or a plain CSV).
     Bulk {
         input: PathBuf,
-        /// Results CSV, written as rows finish; re-running with the same file resumes.
+        /// Results CSV, written as rows finish; re-running with the same file resumes (rows are
+        /// matched by address). Never the input; an existing file must be one of our results.
         #[arg(long, required_unless_present = "dry_run")]
         results: Option<PathBuf>,
+        /// If another run is using the results file, wait for it instead of refusing.
+        #[arg(long)]
+        wait: bool,
+        /// Seconds to keep looking up a row whose answer was lost before sending it again
+        /// (new guests can take a while to show in Graph's queries).
+        #[arg(long, default_value_t = 30.0)]
+        settle_timeout: f64,
         /// Most invitations in flight (the pace adapts below it).
         #[arg(long, default_value_t = 16)]
         concurrency: usize,

@@ -16,6 +16,8 @@ pub struct Args {
     pub skip_existing: bool,
     pub quiet: bool,
     pub json: bool,
+    pub wait: bool,
+    pub settle_timeout: Duration,
 }
 
 pub async fn run(client: Client, a: Args) -> Result<(String, BulkSummary), Error> {
@@ -31,6 +33,8 @@ pub async fn run(client: Client, a: Args) -> Result<(String, BulkSummary), Error
         skip_existing: a.skip_existing,
         dry_run: a.dry_run,
         results: a.results.clone(),
+        wait: a.wait,
+        settle_timeout: a.settle_timeout,
     };
     let mut run = client.bulk_invite(&a.input, opts)?;
     let bar = if a.quiet || a.json {
@@ -43,16 +47,11 @@ pub async fn run(client: Client, a: Args) -> Result<(String, BulkSummary), Error
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar.enable_steady_tick(Duration::from_millis(200));
-    let mut first = true;
     while let Some(r) = run.next().await {
         let r = r?;
-        if first {
-            // Rows settled by an earlier run count as done.
-            bar.set_position(run.summary().resumed);
-            first = false;
-        }
-        bar.inc(1);
         let s = run.summary();
+        // Rows settled by an earlier run count as done.
+        bar.set_position(s.done() + s.resumed);
         if r.outcome == Outcome::Failed || s.failed > 0 {
             bar.set_message(format!("{} failed", s.failed));
         }
@@ -64,6 +63,8 @@ pub async fn run(client: Client, a: Args) -> Result<(String, BulkSummary), Error
             "{}\n",
             json!({"total": total, "invited": s.invited, "existing": s.existing, "failed": s.failed,
                    "invalid": s.invalid, "valid": s.valid, "resumed": s.resumed,
+                   "inputChanged": s.input_changed, "added": s.added, "fixed": s.fixed,
+                   "removed": s.removed,
                    "results": a.results.as_ref().map(|p| p.display().to_string())})
         )
     } else {
@@ -77,11 +78,22 @@ pub async fn run(client: Client, a: Args) -> Result<(String, BulkSummary), Error
         if s.resumed > 0 {
             t.push_str(&format!(", {} settled by an earlier run", s.resumed));
         }
+        if s.input_changed {
+            t.push_str(&format!(
+                "\nthe input differs from the one the results file was written for: \
+                 {} new rows ({} of them fixed), {} earlier addresses no longer in it \
+                 (their lines are kept, with no row number)",
+                s.added, s.fixed, s.removed
+            ));
+        }
         if let Some(p) = &a.results {
             t.push_str(&format!("\nresults: {}", p.display()));
         }
         if s.failed > 0 {
             t.push_str("\nre-run the same command to retry the failed rows");
+        }
+        if s.invalid > 0 {
+            t.push_str("\nfix the invalid rows (see the results file) and re-run the same command");
         }
         t.push('\n');
         t

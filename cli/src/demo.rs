@@ -4,20 +4,35 @@ use entra_invite::{Client, Error, InvitationRequest, Settings};
 use entra_invite_emulator::{
     Config, Emulator, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT,
 };
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::output;
 
-fn step(title: &str) {
-    println!("\n== {title}");
+/// Shows each step as it happens (text), or collects them into one JSON document (`--json`).
+struct Show {
+    json: bool,
+    steps: Vec<Value>,
 }
 
-pub async fn run() -> Result<(), Error> {
+impl Show {
+    fn step(&mut self, title: &str, value: Value, text: String) {
+        if self.json {
+            self.steps.push(json!({"step": title, "result": value}));
+        } else {
+            println!("\n== {title}");
+            print!("{text}");
+        }
+    }
+}
+
+pub async fn run(json_out: bool) -> Result<String, Error> {
     let emu = Emulator::start(Config::default())
         .await
         .map_err(|e| Error::invalid_input("emulator", format!("cannot start: {e}")))?;
     let base = emu.base_url().to_string();
-    println!("Graph emulator listening on {base} (tenant {DEFAULT_TENANT})");
+    if !json_out {
+        println!("Graph emulator listening on {base} (tenant {DEFAULT_TENANT})");
+    }
     let client = Settings {
         tenant: Some(DEFAULT_TENANT.into()),
         client_id: Some(DEFAULT_CLIENT_ID.into()),
@@ -26,13 +41,27 @@ pub async fn run() -> Result<(), Error> {
         ..Default::default()
     }
     .build()?;
-    let result = walk(&client, &base).await;
+    let mut show = Show {
+        json: json_out,
+        steps: Vec::new(),
+    };
+    let result = walk(&client, &base, &mut show).await;
     emu.stop().await;
-    result
+    result?;
+    Ok(if json_out {
+        format!(
+            "{}\n",
+            serde_json::to_string_pretty(
+                &json!({"emulator": base, "tenant": DEFAULT_TENANT, "steps": show.steps})
+            )
+            .unwrap_or_default()
+        )
+    } else {
+        String::new()
+    })
 }
 
-async fn walk(client: &Client, base: &str) -> Result<(), Error> {
-    step("invite taylor@fabrikam.com with Graph's email and a custom message");
+async fn walk(client: &Client, base: &str, show: &mut Show) -> Result<(), Error> {
     let taylor = client
         .invite(
             &InvitationRequest::new("taylor@fabrikam.com", "https://myapps.microsoft.com/")
@@ -42,83 +71,85 @@ async fn walk(client: &Client, base: &str) -> Result<(), Error> {
                 .cc("lead@contoso.com"),
         )
         .await?;
-    print!("{}", output::invitation_text(&taylor));
+    show.step(
+        "invite taylor@fabrikam.com with Graph's email and a custom message",
+        output::invitation_json(&taylor),
+        output::invitation_text(&taylor),
+    );
 
-    step("invite sam@litware.com without email: share the redeem URL yourself");
     let sam = client
         .invite(
             &InvitationRequest::new("sam@litware.com", "https://myapps.microsoft.com/")
                 .display_name("Sam Lee"),
         )
         .await?;
-    print!("{}", output::invitation_text(&sam));
+    show.step(
+        "invite sam@litware.com without email: share the redeem URL yourself",
+        output::invitation_json(&sam),
+        output::invitation_text(&sam),
+    );
 
-    step("inviting taylor again only if absent does nothing");
     let again = client
         .invite_if_absent(&InvitationRequest::new(
             "taylor@fabrikam.com",
             "https://myapps.microsoft.com/",
         ))
         .await?;
-    println!(
-        "{}",
-        if matches!(again, entra_invite::InviteOutcome::Existing(_)) {
-            "already in the tenant: not invited again"
-        } else {
-            "invited"
-        }
+    let text = if matches!(again, entra_invite::InviteOutcome::Existing(_)) {
+        "already in the tenant: not invited again\n"
+    } else {
+        "invited\n"
+    };
+    show.step(
+        "inviting taylor again only if absent does nothing",
+        output::outcome_json(&again),
+        text.to_string(),
     );
 
-    step("taylor redeems the invitation (the emulator's control API plays the guest)");
     redeem(base, "taylor@fabrikam.com").await?;
-    println!("redeemed");
-
-    step("lookup taylor@fabrikam.com");
-    print!(
-        "{}",
-        output::lookup_text(
-            "taylor@fabrikam.com",
-            &client.lookup("taylor@fabrikam.com").await?
-        )
-    );
-    step("lookup nobody@northwind.com");
-    print!(
-        "{}",
-        output::lookup_text(
-            "nobody@northwind.com",
-            &client.lookup("nobody@northwind.com").await?
-        )
+    show.step(
+        "taylor redeems the invitation (the emulator's control API plays the guest)",
+        json!({"redeemed": "taylor@fabrikam.com"}),
+        "redeemed\n".to_string(),
     );
 
-    step("status taylor@fabrikam.com");
-    print!(
-        "{}",
-        output::status_text(&client.status("taylor@fabrikam.com").await?)
+    for email in ["taylor@fabrikam.com", "nobody@northwind.com"] {
+        let l = client.lookup(email).await?;
+        show.step(
+            &format!("lookup {email}"),
+            output::lookup_json(&l),
+            output::lookup_text(email, &l),
+        );
+    }
+
+    let s = client.status("taylor@fabrikam.com").await?;
+    show.step(
+        "status taylor@fabrikam.com",
+        output::status_json(&s),
+        output::status_text(&s),
     );
-    step(&format!(
-        "status {} (sam, by object id)",
-        sam.invited_user_id().unwrap_or("-")
-    ));
-    print!(
-        "{}",
-        output::status_text(&client.status(sam.invited_user_id().unwrap_or("-")).await?)
+    let sam_id = sam.invited_user_id().unwrap_or("-");
+    let s = client.status(sam_id).await?;
+    show.step(
+        &format!("status {sam_id} (sam, by object id)"),
+        output::status_json(&s),
+        output::status_text(&s),
     );
 
-    step("guests");
-    print!(
-        "{}",
-        output::guests_table(&client.guests(None).collect_all().await?)
-    );
-    step("guests --pending");
-    print!(
-        "{}",
-        output::guests_table(
-            &client
-                .guests(Some(entra_invite::ExternalUserState::PendingAcceptance))
-                .collect_all()
-                .await?
-        )
-    );
+    for (title, state) in [
+        ("guests", None),
+        (
+            "guests --pending",
+            Some(entra_invite::ExternalUserState::PendingAcceptance),
+        ),
+    ] {
+        let all = client.guests(state).collect_all().await?;
+        show.step(
+            title,
+            Value::Array(all.iter().map(output::status_json).collect()),
+            output::guests_table(&all),
+        );
+    }
     Ok(())
 }
 

@@ -98,8 +98,16 @@ async fn run(cli: Cli) -> Result<(String, u8), Error> {
         dry_run,
         no_skip_existing,
         quiet,
+        wait,
+        settle_timeout,
     } = cli.command
     {
+        if !settle_timeout.is_finite() || settle_timeout < 0.0 {
+            return Err(Error::invalid_input(
+                "--settle-timeout",
+                "must be a number of seconds, 0 or more",
+            ));
+        }
         let a = bulk::Args {
             input,
             results,
@@ -108,6 +116,8 @@ async fn run(cli: Cli) -> Result<(String, u8), Error> {
             skip_existing: !no_skip_existing,
             quiet,
             json,
+            wait,
+            settle_timeout: Duration::from_secs_f64(settle_timeout),
         };
         let c = if dry_run {
             client(&cli.conn).or_else(|_| offline_client())?
@@ -143,7 +153,7 @@ async fn run_one(cli: Cli) -> Result<String, Error> {
         Command::Bulk { .. } | Command::Emulator(_) => {
             Err(Error::invalid_input("command", "handled separately"))
         }
-        Command::Demo => demo::run().await.map(|_| String::new()),
+        Command::Demo => demo::run(json).await,
         Command::Invite {
             email,
             redirect,

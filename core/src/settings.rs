@@ -153,6 +153,16 @@ impl Settings {
             if t.trim().is_empty() {
                 return Err(Error::invalid_input("token", "is empty"));
             }
+            // A pasted token with a line break inside can never be sent as a header.
+            if t.trim()
+                .chars()
+                .any(|c| c.is_control() || c.is_whitespace())
+            {
+                return Err(Error::invalid_input(
+                    "token",
+                    "contains a line break, space or control character (pasted in pieces?)",
+                ));
+            }
             return Ok(Credential::access_token(t.trim()));
         }
         if let Some(s) = &self.token_source {

@@ -154,6 +154,7 @@ async fn resume_after_a_crash_sends_nothing_twice() {
         .await
         .unwrap();
     assert!(summary.resumed >= 650, "{summary:?}");
+    assert_eq!(summary.failed, 0, "{summary:?}");
     let by_row = results_by_row(&results);
     assert_eq!(by_row.len(), 2000);
     for (row, v) in &by_row {
@@ -166,10 +167,20 @@ async fn resume_after_a_crash_sends_nothing_twice() {
         );
     }
     assert_eq!(
-        env.counter("invitationsCreated").await as usize,
+        env.counter("usersCreated").await as usize,
         distinct_new,
-        "an invitation was sent twice"
+        "a guest was created twice"
     );
+    // No row asks for an email, and every one invited has its redeem URL (lost answers were
+    // re-invited without an email for a new one).
+    assert_eq!(env.control("GET", "outbox", None).await, json!([]));
+    let mut rdr = csv::Reader::from_path(&results).unwrap();
+    for rec in rdr.records() {
+        let rec = rec.unwrap();
+        if &rec[2] == "invited" {
+            assert!(rec[4].starts_with("https://"), "no redeem URL: {rec:?}");
+        }
+    }
     env.emu.stop().await;
 }
 
@@ -282,12 +293,13 @@ async fn a_failed_row_that_graph_may_have_created_is_looked_up_before_any_resend
     let results = dir.join("results.csv");
     let _ = std::fs::remove_file(&results);
     let client = unpaced(&env);
-    // Graph creates the guest but its answer is unreadable, and queries lag behind: this run
-    // cannot confirm the invitation and reports the row failed.
+    // Graph creates the guest but its answer is unreadable, and queries lag behind longer than
+    // this run waits for them: it cannot confirm the invitation and reports the row failed.
     env.faults(json!({"scripted": [{"method": "POST", "pathContains": "/invitations", "status": 201, "actFirst": true, "body": "{not json"}], "replicationLagMs": 4000})).await;
     let opts = || BulkOptions {
         skip_existing: false,
         results: Some(results.clone()),
+        settle_timeout: std::time::Duration::from_secs(1),
         ..Default::default()
     };
     let first = client
@@ -308,5 +320,24 @@ async fn a_failed_row_that_graph_may_have_created_is_looked_up_before_any_resend
     assert_eq!(second.failed, 0, "{second:?}");
     assert_eq!(env.route_count("POST /v1.0/invitations").await, 1, "resent");
     assert_eq!(env.counter("invitationsCreated").await, 1);
+
+    // With the default wait, one run settles it: the guest shows up within the wait.
+    let env = Env::start().await;
+    let results = dir.join("results-one-run.csv");
+    env.faults(json!({"scripted": [{"method": "POST", "pathContains": "/invitations", "status": 201, "actFirst": true, "body": "{not json"}], "replicationLagMs": 2000})).await;
+    let s = unpaced(&env)
+        .bulk_invite(
+            &input,
+            BulkOptions {
+                results: Some(results.clone()),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .finish()
+        .await
+        .unwrap();
+    assert_eq!((s.invited, s.failed), (1, 0), "{s:?}");
+    assert_eq!(env.counter("usersCreated").await, 1);
     env.emu.stop().await;
 }

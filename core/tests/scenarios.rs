@@ -3,7 +3,7 @@
 mod common;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use entra_invite::{
@@ -125,7 +125,13 @@ fn lookup_json(l: &Lookup) -> Value {
     }
 }
 
-async fn run_op(env: &Env, client: &Client, op: &str, input: &Value) -> Result<Value, Error> {
+async fn run_op(
+    env: &Env,
+    client: &Client,
+    op: &str,
+    input: &Value,
+    dir: &Path,
+) -> Result<Value, Error> {
     Ok(match op {
         "invite" => invitation_json(&client.invite(&request(input)?).await?),
         "inviteIfAbsent" => match client.invite_if_absent(&request(input)?).await? {
@@ -159,14 +165,15 @@ async fn run_op(env: &Env, client: &Client, op: &str, input: &Value) -> Result<V
         "faults" if input.is_null() => env.control("DELETE", "faults", None).await,
         "faults" => env.control("PUT", "faults", Some(input.clone())).await,
         "counters" => env.counters().await,
-        "bulk" => bulk(client, input).await?,
+        "bulk" => bulk(client, input, dir).await?,
         other => panic!("unknown op {other}"),
     })
 }
 
 /// Writes the step's CSV to a file, runs a bulk invitation over it to the end, and answers
-/// the canonical `{ summary, rows }` (rows in file order).
-async fn bulk(client: &Client, input: &Value) -> Result<Value, Error> {
+/// the canonical `{ summary, rows }` (rows in file order), or `{ completed, refused }` for
+/// `concurrent` runs. `dir` is the scenario's own folder, where named results files live.
+async fn bulk(client: &Client, input: &Value, dir: &Path) -> Result<Value, Error> {
     use base64::Engine as _;
     let bytes = match input["csvBase64"].as_str() {
         Some(b) => base64::engine::general_purpose::STANDARD
@@ -174,32 +181,47 @@ async fn bulk(client: &Client, input: &Value) -> Result<Value, Error> {
             .expect("csvBase64 is base64"),
         None => s(input, "csv").into_bytes(),
     };
-    let dir = std::env::temp_dir().join(format!(
-        "ei-scenario-bulk-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("input.csv");
     std::fs::write(&path, bytes).unwrap();
     let opts = entra_invite::BulkOptions {
         dry_run: input["dryRun"].as_bool().unwrap_or(false),
+        skip_existing: input["skipExisting"].as_bool().unwrap_or(true),
+        results: input["results"]
+            .as_str()
+            .map(|n| dir.join(format!("{n}.csv"))),
         ..Default::default()
     };
+    if let Some(n) = input["concurrent"].as_u64() {
+        // Every run starts before any is drained.
+        let runs: Vec<_> = (0..n)
+            .map(|_| client.bulk_invite(&path, opts.clone()))
+            .collect::<Result<_, _>>()?;
+        let ends = futures_util::future::join_all(runs.into_iter().map(|r| r.finish())).await;
+        let (mut completed, mut refused) = (0, 0);
+        for e in ends {
+            match e {
+                Ok(_) => completed += 1,
+                Err(e) if e.field() == Some("results") => refused += 1,
+                Err(e) => return Err(e),
+            }
+        }
+        return Ok(json!({"completed": completed, "refused": refused}));
+    }
     let mut run = client.bulk_invite(&path, opts)?;
     let mut rows = Vec::new();
     while let Some(r) = run.next().await {
         let r = r?;
-        rows.push(json!({"row": r.row, "email": r.email, "outcome": r.outcome.as_str(), "errorKind": r.error_kind}));
+        rows.push(
+            json!({"row": r.row, "email": r.email, "outcome": r.outcome.as_str(),
+            "errorKind": r.error_kind, "userId": r.user_id, "redeemUrl": r.redeem_url}),
+        );
     }
     rows.sort_by_key(|r| r["row"].as_u64());
     let sm = run.summary();
-    let _ = std::fs::remove_dir_all(&dir);
     Ok(json!({
-        "summary": {"invited": sm.invited, "existing": sm.existing, "failed": sm.failed, "invalid": sm.invalid, "valid": sm.valid},
+        "summary": {"invited": sm.invited, "existing": sm.existing, "failed": sm.failed,
+            "invalid": sm.invalid, "valid": sm.valid, "resumed": sm.resumed, "added": sm.added,
+            "fixed": sm.fixed, "removed": sm.removed, "inputChanged": sm.input_changed},
         "rows": rows,
     }))
 }
@@ -278,13 +300,20 @@ async fn run_scenario(path: &PathBuf) {
     }
     let client = settings.build().unwrap();
     let mut saved: HashMap<String, Value> = HashMap::new();
+    let dir = std::env::temp_dir().join(format!(
+        "ei-scenario-{}-{}",
+        std::process::id(),
+        name.trim_end_matches(".json")
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
     for (i, step) in sc["steps"].as_array().unwrap().iter().enumerate() {
         let op = step["op"].as_str().unwrap();
         let ctx = format!("{name} step {i} ({op})");
         let input = subst(&step["input"], &saved, &ctx);
         let expect = subst(&step["expect"], &saved, &ctx);
         let before = env.counter("totalRequests").await;
-        let result = run_op(&env, &client, op, &input).await;
+        let result = run_op(&env, &client, op, &input, &dir).await;
         let after = env.counter("totalRequests").await;
         if let Some(want) = expect.get("error") {
             let e = match result {
@@ -334,6 +363,7 @@ async fn run_scenario(path: &PathBuf) {
             saved.insert(k.clone(), at(&v, p.as_str().unwrap(), &ctx).clone());
         }
     }
+    let _ = std::fs::remove_dir_all(&dir);
     env.emu.stop().await;
 }
 

@@ -9,7 +9,10 @@ use serde::Serialize;
 pub struct Counters {
     /// `"POST /v1.0/invitations 201"` → count.
     pub requests: BTreeMap<String, u64>,
+    /// Every invitation Graph answered 201 to, re-invitations of an existing guest included.
     pub invitations_created: u64,
+    /// Guest users created by invitations (a re-invitation creates none).
+    pub users_created: u64,
     pub early_retries: u64,
     pub token_requests: u64,
     pub total_requests: u64,

@@ -69,6 +69,10 @@ pub struct RandomFault {
     /// Empty: every method.
     pub methods: Vec<String>,
     pub path_contains: Option<String>,
+    /// Carry the request out before failing it (the invitation is really created).
+    pub act_first: bool,
+    /// Close the connection without an answer instead of answering `status`.
+    pub drop: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -263,6 +267,16 @@ impl FaultState {
                 .get(self.rng.random_range(0..set.len()))
                 .copied()
                 .unwrap_or(503);
+            if r.act_first || r.drop {
+                return Decision::Scripted {
+                    status,
+                    retry_after: matches!(status, 429 | 503).then(|| "1".to_string()),
+                    act_first: r.act_first,
+                    drop: r.drop,
+                    mid_response: false,
+                    body: None,
+                };
+            }
             return Decision::Random(status);
         }
         Decision::Pass

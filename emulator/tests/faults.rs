@@ -252,6 +252,7 @@ async fn random_statuses(seed: u64) -> Vec<u16> {
             statuses: vec![],
             methods: vec!["GET".into()],
             path_contains: None,
+            ..RandomFault::default()
         }],
         seed: Some(seed),
         ..Faults::default()

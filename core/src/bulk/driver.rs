@@ -2,29 +2,48 @@
 //! completion, and a channel the caller drains at its own pace.
 
 use std::collections::HashMap;
-use std::hash::Hasher;
 use std::io::BufReader;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
+use chrono::Utc;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
+use tokio::time::Instant;
 
+use super::cells::bounded;
+use super::files::{self, RunLock};
 use super::input::{InputReader, InputRow};
-use super::results::{self, ResultsFile};
-use super::{BulkOptions, BulkResult, BulkSummary, Outcome};
+use super::results::{self, Earlier, ResultsFile};
+use super::settle::{self, Check, Job, Step};
+use super::{address_key, BulkOptions, BulkResult, BulkSummary, Outcome};
 use crate::client::Inner;
 use crate::error::Error;
-use crate::models::{Invitation, InvitationRequest, Lookup};
-use crate::ops::invite::confirm_by_lookup;
+
+/// Tries per row before it is reported failed (a 50 % 503 storm needs about two).
+const MAX_ATTEMPTS: u32 = 16;
+/// Transient failures in a row, across all rows, after which Graph is taken to be down: rows
+/// are then reported failed after one try instead of retried (a re-run picks them up).
+const OUTAGE: u32 = 100;
+
+/// Counts the run keeps beside the rows it reports.
+#[derive(Default)]
+struct Reconciled {
+    resumed: AtomicU64,
+    added: AtomicU64,
+    fixed: AtomicU64,
+    removed: AtomicU64,
+    input_changed: AtomicBool,
+}
 
 /// A bulk run in progress. Results come in completion order; dropping the run stops it (rows
 /// in flight are journaled and resolved by the next run with the same results file).
 pub struct BulkRun {
     rx: mpsc::Receiver<Result<BulkResult, Error>>,
     summary: BulkSummary,
-    resumed: Arc<AtomicU64>,
+    reconciled: Arc<Reconciled>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -36,7 +55,7 @@ impl Drop for BulkRun {
 
 impl BulkRun {
     /// The next finished row; `None` when all are done. An `Err` (unreadable input or results
-    /// file) ends the run.
+    /// file, results file in use) ends the run.
     pub async fn next(&mut self) -> Option<Result<BulkResult, Error>> {
         let r = self.rx.recv().await;
         if let Some(Ok(res)) = &r {
@@ -45,10 +64,16 @@ impl BulkRun {
         r
     }
 
-    /// Counts so far (including `resumed`, known once the first result arrives).
+    /// Counts so far (`resumed`, `added` and `fixed` grow as the input is read; `removed` is
+    /// known at the end).
     pub fn summary(&self) -> BulkSummary {
+        let c = &self.reconciled;
         BulkSummary {
-            resumed: self.resumed.load(Ordering::Relaxed),
+            resumed: c.resumed.load(Ordering::Relaxed),
+            added: c.added.load(Ordering::Relaxed),
+            fixed: c.fixed.load(Ordering::Relaxed),
+            removed: c.removed.load(Ordering::Relaxed),
+            input_changed: c.input_changed.load(Ordering::Relaxed),
             ..self.summary
         }
     }
@@ -64,8 +89,8 @@ impl BulkRun {
 
 pub(super) fn start(inner: Arc<Inner>, input: PathBuf, opts: BulkOptions) -> BulkRun {
     let (tx, rx) = mpsc::channel(1024);
-    let resumed = Arc::new(AtomicU64::new(0));
-    let r = resumed.clone();
+    let reconciled = Arc::new(Reconciled::default());
+    let r = reconciled.clone();
     let task = crate::runtime::runtime().spawn(async move {
         if let Err(e) = drive(inner, input, opts, &tx, &r).await {
             let _ = tx.send(Err(e)).await;
@@ -74,7 +99,7 @@ pub(super) fn start(inner: Arc<Inner>, input: PathBuf, opts: BulkOptions) -> Bul
     BulkRun {
         rx,
         summary: BulkSummary::default(),
-        resumed,
+        reconciled,
         task,
     }
 }
@@ -118,11 +143,56 @@ impl Aimd {
     }
 }
 
-fn email_key(email: &str) -> u64 {
-    // SipHash with fixed keys: the duplicate check costs 8 bytes a row, however long the file.
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    h.write(email.trim().to_ascii_lowercase().as_bytes());
-    h.finish()
+/// What the run holds before the first row goes out: the lock, what earlier runs recorded,
+/// and the results file reopened for this run.
+struct Prepared {
+    _lock: Option<RunLock>,
+    earlier: Earlier,
+    out: Option<ResultsFile>,
+}
+
+/// File work, off the runtime's worker: checks the results path, takes the lock, reads the
+/// whole input once (a file that is not CSV, or breaks off half-way, is refused before anything
+/// is sent) and rewrites the results file for this run.
+fn prepare(input: &std::path::Path, opts: &BulkOptions) -> Result<Prepared, Error> {
+    let target = opts
+        .results
+        .as_deref()
+        .map(|p| files::results_target(input, p))
+        .transpose()?;
+    let target = target.filter(|_| !opts.dry_run);
+    let lock = target
+        .as_deref()
+        .map(|t| RunLock::acquire(t, input, opts.wait))
+        .transpose()?;
+    let fingerprint = super::fingerprint(input)?;
+    let Some(target) = target else {
+        return Ok(Prepared {
+            _lock: lock,
+            earlier: Earlier::default(),
+            out: None,
+        });
+    };
+    let earlier = results::load(&target)?;
+    if earlier.cut_line {
+        tracing::warn!(
+            "the results file ends in a line cut short (a crash?); its row is looked up"
+        );
+    }
+    let out = ResultsFile::create(&target, &earlier, &fingerprint)?;
+    Ok(Prepared {
+        _lock: lock,
+        earlier,
+        out: Some(out),
+    })
+}
+
+/// When a row sent by an earlier run at `since` must show in queries if it was created.
+fn settle_deadline(since: Option<chrono::DateTime<Utc>>, settle: Duration) -> Instant {
+    let elapsed = since
+        .and_then(|t| (Utc::now() - t).to_std().ok())
+        .unwrap_or(settle);
+    Instant::now() + settle.saturating_sub(elapsed)
 }
 
 async fn drive(
@@ -130,31 +200,25 @@ async fn drive(
     input: PathBuf,
     opts: BulkOptions,
     tx: &mpsc::Sender<Result<BulkResult, Error>>,
-    resumed: &AtomicU64,
+    counts: &Reconciled,
 ) -> Result<(), Error> {
-    // File work off the runtime's worker (a large results file takes a while to read and
-    // rewrite). One streaming pass over the input first: a file that is not CSV (or breaks off
-    // half-way) is refused before anything is sent, rather than after part of it went out.
-    let scan = input.clone();
-    let results_path = opts.results.clone().filter(|_| !opts.dry_run);
-    let (prev, mut out) = tokio::task::spawn_blocking(move || {
-        super::count_rows(&scan)?;
-        let Some(p) = results_path else {
-            return Ok((results::Previous::default(), None));
-        };
-        let prev = results::load(&p)?;
-        let out = ResultsFile::create(&p, &prev)?;
-        Ok::<_, Error>((prev, Some(out)))
-    })
-    .await
-    .map_err(|_| Error::internal("reading the input and results files stopped"))??;
-    resumed.store(prev.done.len() as u64, Ordering::Relaxed);
-    let mut seen: HashMap<u64, u64> = HashMap::new();
-    for r in prev.done.values() {
-        if r.outcome != Outcome::Invalid {
-            seen.insert(email_key(&r.email), r.row);
-        }
-    }
+    let (i, o) = (input.clone(), opts.clone());
+    let prepared = tokio::task::spawn_blocking(move || prepare(&i, &o))
+        .await
+        .map_err(|_| Error::internal("reading the input and results files stopped"))??;
+    let Prepared {
+        _lock,
+        earlier,
+        mut out,
+    } = prepared;
+    let fingerprint = out.as_ref().map(|o| o.input().to_string());
+    let had_earlier = !earlier.is_empty();
+    counts.input_changed.store(
+        had_earlier && (earlier.inputs.len() != 1 || !earlier.inputs.iter().eq(fingerprint.iter())),
+        Ordering::Relaxed,
+    );
+    // Addresses of this input, with the first row that has each.
+    let mut seen: HashMap<String, u64> = HashMap::new();
 
     let (row_tx, mut row_rx) = mpsc::channel::<Result<InputRow, Error>>(256);
     let reader = tokio::task::spawn_blocking(move || {
@@ -183,10 +247,21 @@ async fn drive(
         }
     });
 
-    let mut tasks: JoinSet<BulkResult> = JoinSet::new();
+    let settle = opts.settle_timeout;
+    let mut tasks: JoinSet<Step> = JoinSet::new();
+    let spawn = |tasks: &mut JoinSet<Step>, job: Job, pause: Duration| {
+        let inner = inner.clone();
+        tasks.spawn(async move {
+            if !pause.is_zero() {
+                tokio::time::sleep(pause).await;
+            }
+            settle::attempt(&inner, job, settle).await
+        });
+    };
     let mut aimd = Aimd::new(opts.concurrency);
     let mut input_done = false;
     let mut fatal: Option<Error> = None;
+    let mut transient_run = 0u32;
     loop {
         while !input_done && fatal.is_none() && tasks.len() < aimd.cur {
             let row = match row_rx.recv().await {
@@ -200,12 +275,11 @@ async fn drive(
                 }
                 Some(Ok(row)) => row,
             };
-            if prev.done.contains_key(&row.row) {
-                continue;
-            }
             let req = match row.request {
+                // Invalid rows are reported on every run: nothing about them is resumed.
                 Err(e) => {
-                    let r = BulkResult::new(row.row, &row.email, Outcome::Invalid).with_error(&e);
+                    let r = BulkResult::new(row.row, &bounded(&row.email), Outcome::Invalid)
+                        .with_error(&e);
                     if !report(&mut out, tx, r).await? {
                         return Ok(());
                     }
@@ -213,35 +287,61 @@ async fn drive(
                 }
                 Ok(req) => req,
             };
-            let key = email_key(&req.invited_user_email_address);
+            let email = req.invited_user_email_address.trim().to_string();
+            let key = address_key(&email);
             if let Some(first) = seen.get(&key) {
-                let mut r = BulkResult::new(row.row, &row.email, Outcome::Existing);
+                let mut r = BulkResult::new(row.row, &email, Outcome::Existing);
                 r.message = Some(format!("same address as row {first}"));
                 if !report(&mut out, tx, r).await? {
                     return Ok(());
                 }
                 continue;
             }
-            seen.insert(key, row.row);
+            seen.insert(key.clone(), row.row);
             if opts.dry_run {
-                if !report(
-                    &mut out,
-                    tx,
-                    BulkResult::new(row.row, &row.email, Outcome::Valid),
-                )
-                .await?
-                {
+                let r = BulkResult::new(row.row, &email, Outcome::Valid);
+                if !report(&mut out, tx, r).await? {
                     return Ok(());
                 }
                 continue;
             }
-            // Journal first: if we die with this in flight, the next run looks it up.
-            if let Some(f) = out.as_mut() {
-                f.write(&BulkResult::new(row.row, &row.email, Outcome::Sending))?;
+            let check = if let Some(s) = earlier.settled.get(&key) {
+                let needs_url = s.result.outcome == Outcome::Invited
+                    && s.result.redeem_url.is_none()
+                    && !req.send_invitation_message;
+                if !needs_url {
+                    // Settled by an earlier run: recorded again under this input's row, not redone.
+                    counts.resumed.fetch_add(1, Ordering::Relaxed);
+                    if let Some(f) = out.as_mut() {
+                        let mut r = s.result.clone();
+                        r.row = row.row;
+                        f.write(&r)?;
+                    }
+                    continue;
+                }
+                Check::NeedsUrl
+            } else if let Some(d) = earlier.in_doubt.get(&key) {
+                Check::MaybeSent {
+                    until: settle_deadline(d.since, settle),
+                }
+            } else {
+                if had_earlier {
+                    counts.added.fetch_add(1, Ordering::Relaxed);
+                    if earlier.invalid_rows.contains(&row.row) {
+                        counts.fixed.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+                Check::Fresh {
+                    lookup: opts.skip_existing,
+                }
+            };
+            // Journal first: if we die with this in flight, the next run looks it up. (A row
+            // already in doubt keeps its first time; re-inviting for a URL sends no email.)
+            let first_send = matches!(check, Check::Fresh { .. });
+            if let (true, Some(f)) = (first_send, out.as_mut()) {
+                f.write(&results::sending(row.row, &email, Utc::now()))?;
             }
-            let lookup_first = opts.skip_existing || prev.in_doubt.contains_key(&row.row);
-            let inner = inner.clone();
-            tasks.spawn(async move { process_row(&inner, row.row, req, lookup_first).await });
+            spawn(&mut tasks, Job::new(row.row, req, check), Duration::ZERO);
         }
         let Some(done) = tasks.join_next().await else {
             if input_done || fatal.is_some() {
@@ -249,11 +349,29 @@ async fn drive(
             }
             continue;
         };
-        let r = match done {
-            Ok(r) => r,
+        let step = match done {
+            Ok(s) => s,
             Err(e) => return Err(Error::internal(format!("a bulk row task failed: {e}"))),
         };
         aimd.completed(inner.transport.throttle_events.load(Ordering::Relaxed));
+        let r = match step {
+            Step::Done(r) => {
+                if r.outcome != Outcome::Failed {
+                    transient_run = 0;
+                }
+                r
+            }
+            Step::Again(job, pause) => {
+                transient_run += 1;
+                if job.attempts < MAX_ATTEMPTS && transient_run < OUTAGE {
+                    spawn(&mut tasks, *job, pause);
+                    continue;
+                }
+                let row = job.row;
+                job.last
+                    .unwrap_or_else(|| BulkResult::new(row, "", Outcome::Failed))
+            }
+        };
         if !report(&mut out, tx, r).await? {
             return Ok(());
         }
@@ -264,9 +382,11 @@ async fn drive(
         return Err(e);
     }
     // Every row is settled: one line per row from here on.
-    if let (Some(f), Some(p)) = (out.take(), &opts.results) {
-        drop(f);
-        results::compact(p)?;
+    if let Some(f) = out.take() {
+        let removed = tokio::task::spawn_blocking(move || f.compact(&|k| seen.contains_key(k)))
+            .await
+            .map_err(|_| Error::internal("rewriting the results file stopped"))??;
+        counts.removed.store(removed, Ordering::Relaxed);
     }
     Ok(())
 }
@@ -282,53 +402,6 @@ async fn report(
         f.write(&r)?;
     }
     Ok(tx.send(Ok(r)).await.is_ok())
-}
-
-async fn process_row(
-    inner: &Inner,
-    row: u64,
-    req: InvitationRequest,
-    lookup_first: bool,
-) -> BulkResult {
-    let email = req.invited_user_email_address.trim().to_string();
-    let existing = |u: crate::models::User| {
-        let mut r = BulkResult::new(row, &email, Outcome::Existing);
-        r.user_id = Some(u.id);
-        r
-    };
-    if lookup_first {
-        match inner.lookup(&email).await {
-            Ok(Lookup::Existing(u)) => return existing(*u),
-            Ok(_) => {}
-            Err(e) => return BulkResult::new(row, &email, Outcome::Failed).with_error(&e),
-        }
-    }
-    match inner
-        .post_invitation(req.to_body(None))
-        .await
-        .and_then(|r| r.json::<Invitation>())
-    {
-        Ok(inv) => {
-            let mut r = BulkResult::new(row, &email, Outcome::Invited);
-            r.user_id = inv.invited_user_id().map(str::to_string);
-            r.redeem_url = inv.invite_redeem_url.clone();
-            r
-        }
-        Err(e) if e.maybe_applied() => match confirm_by_lookup(inner, &email).await {
-            Ok(Some(u)) => {
-                let mut r = BulkResult::new(row, &email, Outcome::Invited);
-                r.user_id = Some(u.id);
-                r.message = Some(
-                    "the answer was lost; the guest was found by lookup (no redeem URL)".into(),
-                );
-                r
-            }
-            // Not created: failed, and safe to retry in a later run.
-            Ok(None) => BulkResult::new(row, &email, Outcome::Failed).with_error(&e),
-            Err(le) => BulkResult::new(row, &email, Outcome::Failed).with_error(&le),
-        },
-        Err(e) => BulkResult::new(row, &email, Outcome::Failed).with_error(&e),
-    }
 }
 
 #[cfg(test)]

@@ -1,11 +1,15 @@
 //! Bulk invitation: stream a CSV, pace to Graph's limit, resume after a crash, and account for
 //! every input row exactly once in the results file.
 
+mod cells;
 mod driver;
+mod files;
 mod input;
 mod results;
+mod settle;
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 pub use driver::BulkRun;
 pub use input::InputRow;
@@ -19,7 +23,8 @@ pub enum Outcome {
     Invited,
     /// The address already had a user (or appears earlier in the file).
     Existing,
-    /// Graph or the network failed; a re-run retries it.
+    /// Graph or the network failed and retrying in this run did not help; a re-run with the
+    /// same results file retries it (looking the address up first).
     Failed,
     /// The row itself is wrong (bad email, URL...); nothing was sent.
     Invalid,
@@ -85,26 +90,19 @@ impl BulkResult {
     pub(crate) fn with_error(mut self, e: &Error) -> Self {
         self.error_kind = Some(e.kind().as_str().to_string());
         self.error_code = e.code().map(str::to_string);
-        self.message = Some(e.message().to_string());
+        // An error can quote the input: a pasted file stays out of the results.
+        self.message = Some(cells::bounded(e.message()));
         self.request_id = e.request_id().map(str::to_string);
         self
     }
+}
 
-    pub(crate) fn fields(&self) -> [String; 9] {
-        let o = |v: &Option<String>| v.clone().unwrap_or_default();
-        [
-            self.row.to_string(),
-            self.email.clone(),
-            self.outcome.as_str().to_string(),
-            o(&self.user_id),
-            o(&self.redeem_url),
-            o(&self.error_kind),
-            o(&self.error_code),
-            // One line per row: a message never carries a line break into the results file.
-            o(&self.message).replace(['\r', '\n'], " "),
-            o(&self.request_id),
-        ]
-    }
+/// The default for [`BulkOptions::settle_timeout`].
+pub const DEFAULT_SETTLE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// An address as rows are matched by (duplicates in a file, results of an earlier run).
+pub(crate) fn address_key(email: &str) -> String {
+    email.trim().to_lowercase()
 }
 
 /// How a bulk run behaves.
@@ -116,8 +114,16 @@ pub struct BulkOptions {
     pub skip_existing: bool,
     /// Read and validate only; nothing is sent.
     pub dry_run: bool,
-    /// The results CSV: written as rows finish; an existing one is resumed.
+    /// The results CSV: written as rows finish; an existing one (ours: recognised by its
+    /// heading) is resumed, matching rows by address. Never the input file, never a file of
+    /// another kind. One run at a time per results file (an OS lock on `<results>.lock`).
     pub results: Option<PathBuf>,
+    /// Wait for another run holding the results file instead of refusing at once.
+    pub wait: bool,
+    /// How long a row whose invitation may have been created (a 5xx, a dropped connection or
+    /// an unreadable answer after sending) is looked up before it is taken as not created and
+    /// sent again: new guests can take a while to appear in Graph's queries.
+    pub settle_timeout: Duration,
 }
 
 impl Default for BulkOptions {
@@ -127,6 +133,8 @@ impl Default for BulkOptions {
             skip_existing: true,
             dry_run: false,
             results: None,
+            wait: false,
+            settle_timeout: DEFAULT_SETTLE_TIMEOUT,
         }
     }
 }
@@ -139,8 +147,17 @@ pub struct BulkSummary {
     pub failed: u64,
     pub invalid: u64,
     pub valid: u64,
-    /// Rows settled by an earlier run with the same results file (not redone).
+    /// Rows settled by an earlier run with the same results file (not redone, not reported
+    /// again: matched by address, wherever the row is now).
     pub resumed: u64,
+    /// The results file was written for a different input (or an earlier version of it).
+    pub input_changed: bool,
+    /// Rows of this input that the results file did not know (new or changed addresses).
+    pub added: u64,
+    /// Of those, rows that were invalid at the same position in the earlier run (fixed rows).
+    pub fixed: u64,
+    /// Addresses in the results file that are no longer in the input (their lines are kept).
+    pub removed: u64,
 }
 
 impl BulkSummary {
@@ -168,6 +185,38 @@ pub fn read_rows<R: std::io::Read>(reader: R) -> Result<Vec<InputRow>, Error> {
         rows.push(row);
     }
     Ok(rows)
+}
+
+/// Reads the whole input as a bulk run would (refusing a file that is not CSV or breaks off
+/// half-way) and answers its fingerprint, which every results line records.
+pub(crate) fn fingerprint(path: &Path) -> Result<String, Error> {
+    struct Hashing<R> {
+        inner: R,
+        digest: aws_lc_rs::digest::Context,
+    }
+    impl<R: std::io::Read> std::io::Read for Hashing<R> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.inner.read(buf)?;
+            self.digest.update(&buf[..n]);
+            Ok(n)
+        }
+    }
+    let f = std::fs::File::open(path)
+        .map_err(|e| Error::invalid_input("input", format!("{}: {e}", path.display())))?;
+    let mut h = Hashing {
+        inner: std::io::BufReader::new(f),
+        digest: aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA256),
+    };
+    {
+        let mut r = input::InputReader::new(&mut h)?;
+        while r.next_row()?.is_some() {}
+    }
+    // Whatever the CSV reader left unread (nothing, normally) still counts.
+    std::io::copy(&mut h, &mut std::io::sink())
+        .map_err(|e| Error::invalid_input("input", format!("{}: {e}", path.display())))?;
+    let d = h.digest.finish();
+    let hex: String = d.as_ref()[..8].iter().map(|b| format!("{b:02x}")).collect();
+    Ok(format!("sha256:{hex}"))
 }
 
 /// Counts the data rows of a bulk file (for progress totals), reading it once.

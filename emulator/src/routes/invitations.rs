@@ -405,6 +405,7 @@ async fn create_inner(app: AppState, req: Request) -> Result<Response, GraphErro
         return Err(refusal);
     }
 
+    let mut new_user = false;
     let idx = if reset {
         let id = invited_user_id.as_deref().unwrap_or_default();
         let idx = tenant
@@ -466,6 +467,7 @@ async fn create_inner(app: AppState, req: Request) -> Result<Response, GraphErro
         return Err(proxy_conflict());
     } else {
         let user = guest_user(tenant, &email, display_name.as_deref(), &user_type);
+        new_user = true;
         if let Some(id) = str_of(&user, "id") {
             tenant
                 .created
@@ -498,7 +500,10 @@ async fn create_inner(app: AppState, req: Request) -> Result<Response, GraphErro
         }));
     }
     drop(guard);
-    lock(&app.counters).invitations_created += 1;
+    let mut counters = lock(&app.counters);
+    counters.invitations_created += 1;
+    counters.users_created += u64::from(new_user);
+    drop(counters);
 
     let body = json!({
         "@odata.context": format!("{base}/{ver}/$metadata#invitations/$entity"),

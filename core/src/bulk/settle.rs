@@ -1,0 +1,242 @@
+//! One row's way to a final outcome. An invitation whose answer was lost is looked up until the
+//! directory must show it (never blindly resent); a row that failed without anything being
+//! created is tried again in the same run; a guest invited without an email always leaves with
+//! a redeem URL.
+
+use std::time::Duration;
+
+use rand::Rng;
+use tokio::time::Instant;
+
+use super::{BulkResult, Outcome};
+use crate::client::Inner;
+use crate::error::{Error, ErrorKind};
+use crate::models::{Invitation, InvitationRequest, Lookup, User};
+
+/// What is known of a row before its next attempt.
+#[derive(Debug, Clone)]
+pub(super) enum Check {
+    /// Nothing sent for this address from this results file; look it up first if asked.
+    Fresh { lookup: bool },
+    /// Sent, answer lost: found, the guest is ours; not found by `until`, it was not created.
+    MaybeSent { until: Instant },
+    /// Graph answered 2xx but the body was unreadable: created, so never resent.
+    Created { until: Instant },
+    /// Invited without an email, but the redeem URL is missing: re-invite (no email) for one.
+    NeedsUrl,
+}
+
+/// A row on its way.
+pub(super) struct Job {
+    pub row: u64,
+    pub req: InvitationRequest,
+    pub attempts: u32,
+    pub check: Check,
+    /// The last failure, reported if the row is given up.
+    pub last: Option<BulkResult>,
+}
+
+impl Job {
+    pub(super) fn new(row: u64, req: InvitationRequest, check: Check) -> Self {
+        Job {
+            row,
+            req,
+            attempts: 0,
+            check,
+            last: None,
+        }
+    }
+    fn email(&self) -> &str {
+        self.req.invited_user_email_address.trim()
+    }
+    fn result(&self, outcome: Outcome) -> BulkResult {
+        BulkResult::new(self.row, self.email(), outcome)
+    }
+    fn failed(&self, e: &Error) -> BulkResult {
+        self.result(Outcome::Failed).with_error(e)
+    }
+}
+
+pub(super) enum Step {
+    Done(BulkResult),
+    /// Try again after the pause (the driver decides whether retries are still allowed and
+    /// reports `job.last` otherwise).
+    Again(Box<Job>, Duration),
+}
+
+/// Errors after which trying the row again can succeed.
+fn transient(e: &Error) -> bool {
+    matches!(
+        e.kind(),
+        ErrorKind::Throttled | ErrorKind::Service | ErrorKind::Network | ErrorKind::Timeout
+    )
+}
+
+/// The pause before a row's next try: what Graph asked for, else exponential with jitter.
+fn backoff(attempts: u32, e: &Error) -> Duration {
+    if let Some(d) = e.retry_after() {
+        return d;
+    }
+    let base = Duration::from_millis(500) * 2u32.pow(attempts.saturating_sub(1).min(4));
+    base.mul_f64(1.0 + rand::rng().random_range(0.0..0.25))
+}
+
+fn again_or_fail(mut job: Job, e: Error) -> Step {
+    if transient(&e) {
+        job.last = Some(job.failed(&e));
+        let pause = backoff(job.attempts, &e);
+        Step::Again(Box::new(job), pause)
+    } else {
+        Step::Done(job.failed(&e))
+    }
+}
+
+pub(super) async fn attempt(inner: &Inner, mut job: Job, settle: Duration) -> Step {
+    job.attempts += 1;
+    match job.check.clone() {
+        Check::Fresh { lookup: true } => match inner.lookup(job.email()).await {
+            Ok(Lookup::Existing(u)) => {
+                let mut r = job.result(Outcome::Existing);
+                r.user_id = Some(u.id);
+                return Step::Done(r);
+            }
+            Ok(_) => {}
+            Err(e) => return again_or_fail(job, e),
+        },
+        Check::Fresh { lookup: false } => {}
+        Check::MaybeSent { until } | Check::Created { until } => {
+            match look_until(inner, job.email(), until).await {
+                Ok(Some(u)) => return ours(inner, job, u).await,
+                Ok(None) if matches!(job.check, Check::Created { .. }) => {
+                    let mut r = job
+                        .last
+                        .take()
+                        .unwrap_or_else(|| job.result(Outcome::Failed));
+                    r.message = Some(format!(
+                        "Graph answered that it created the invitation, but the guest did not \
+                         appear in queries within {}s; nothing was resent (a re-run with this \
+                         results file looks again)",
+                        settle.as_secs()
+                    ));
+                    return Step::Done(r);
+                }
+                // Not there after the directory had time to show it: it was not created.
+                Ok(None) => {}
+                Err(e) => return again_or_fail(job, e),
+            }
+        }
+        Check::NeedsUrl => {
+            return match inner.lookup(job.email()).await {
+                Ok(Lookup::Existing(u)) => ours(inner, job, *u).await,
+                Ok(_) => {
+                    let mut r = job.result(Outcome::Failed);
+                    r.message = Some(
+                        "invited without an email by an earlier run whose redeem URL was lost, \
+                         and the guest is no longer in the directory"
+                            .into(),
+                    );
+                    Step::Done(r)
+                }
+                Err(e) => again_or_fail(job, e),
+            };
+        }
+    }
+    match send(inner, &job.req).await {
+        Ok(inv) => {
+            let mut r = job.result(Outcome::Invited);
+            r.user_id = inv.invited_user_id().map(str::to_string);
+            r.redeem_url = inv.invite_redeem_url;
+            Step::Done(r)
+        }
+        Err(e) if e.maybe_applied() => {
+            tracing::debug!(row = job.row, kind = %e.kind(), "invitation outcome unknown; settling by lookup");
+            let until = Instant::now() + settle;
+            let created = e.status().is_some_and(|s| (200..300).contains(&s));
+            job.check = if created {
+                Check::Created { until }
+            } else {
+                Check::MaybeSent { until }
+            };
+            job.last = Some(job.failed(&e));
+            Step::Again(Box::new(job), Duration::ZERO)
+        }
+        Err(e) => again_or_fail(job, e),
+    }
+}
+
+async fn send(inner: &Inner, req: &InvitationRequest) -> Result<Invitation, Error> {
+    inner.post_invitation(req.to_body(None)).await?.json()
+}
+
+/// Looks the address up until it is found or `until` passes (at least once).
+async fn look_until(inner: &Inner, email: &str, until: Instant) -> Result<Option<User>, Error> {
+    let mut pause = Duration::from_millis(250);
+    loop {
+        if let Lookup::Existing(u) = inner.lookup(email).await? {
+            return Ok(Some(*u));
+        }
+        let now = Instant::now();
+        if now >= until {
+            return Ok(None);
+        }
+        tokio::time::sleep(pause.min(until - now)).await;
+        pause = (pause * 2).min(Duration::from_secs(5));
+    }
+}
+
+/// The guest this results file invited, found after its answer was lost.
+async fn ours(inner: &Inner, mut job: Job, u: User) -> Step {
+    let mut r = job.result(Outcome::Invited);
+    r.user_id = Some(u.id.clone());
+    if job.req.send_invitation_message {
+        r.message = Some(
+            "the answer was lost; the guest was found by lookup (the email has the link)".into(),
+        );
+        return Step::Done(r);
+    }
+    if u.external_user_state.as_deref() == Some("Accepted") {
+        r.message = Some("the answer was lost; the guest has already accepted".into());
+        return Step::Done(r);
+    }
+    // No email went out, so the redeem URL is the guest's only way in: re-inviting the same
+    // guest without a message gives a new one (research: Graph re-invites, same user, no email).
+    let mut req = job.req.clone();
+    req.send_invitation_message = false;
+    match send(inner, &req).await {
+        Ok(inv) if inv.invite_redeem_url.is_some() => {
+            r.user_id = inv.invited_user_id().map(str::to_string).or(r.user_id);
+            r.redeem_url = inv.invite_redeem_url;
+            r.message = Some(
+                "the first answer was lost; re-invited without an email for a new redeem URL"
+                    .into(),
+            );
+            Step::Done(r)
+        }
+        Ok(_) => Step::Done(no_url(&job, &u.id, None)),
+        Err(e) if transient(&e) || e.maybe_applied() => {
+            job.check = Check::NeedsUrl;
+            job.last = Some(no_url(&job, &u.id, Some(&e)));
+            let pause = backoff(job.attempts, &e);
+            Step::Again(Box::new(job), pause)
+        }
+        Err(e) => Step::Done(no_url(&job, &u.id, Some(&e))),
+    }
+}
+
+/// A guest invited without an email whose redeem URL could not be had: failed, never
+/// `invited` without a way in. The next run with this results file tries again.
+fn no_url(job: &Job, user_id: &str, e: Option<&Error>) -> BulkResult {
+    let mut r = match e {
+        Some(e) => job.failed(e),
+        None => job.result(Outcome::Failed),
+    };
+    r.user_id = Some(user_id.to_string());
+    let why = e
+        .map(|e| e.message().to_string())
+        .unwrap_or_else(|| "Graph's answer had none".into());
+    r.message = Some(format!(
+        "invited without an email, but the redeem URL was lost and re-inviting for a new one \
+         failed ({why}); re-run with this results file to try again"
+    ));
+    r
+}
