@@ -175,7 +175,11 @@ export declare class GuestList implements AsyncIterable<GuestStatus> {
 }
 
 export interface BulkOptions extends CallOptions {
-  /** Results CSV, written as rows finish; an existing one is resumed. */
+  /**
+   * Results CSV, written as rows finish; an existing one is resumed (rows are matched by
+   * address). One run at a time per results file: another is refused (`InvalidInputError`,
+   * field `results`) unless `wait` is true.
+   */
   results?: string | null
   /** Most invitations in flight (default 16; the pace adapts below it). */
   concurrency?: number | null
@@ -183,6 +187,13 @@ export interface BulkOptions extends CallOptions {
   dryRun?: boolean | null
   /** Look each address up first and report existing users (default true). */
   skipExisting?: boolean | null
+  /** Wait for another run holding the results file instead of refusing at once (default false). */
+  wait?: boolean | null
+  /**
+   * How long a row whose invitation may have been created without an answer (a 5xx, a dropped
+   * connection) is looked up before it is sent again, in milliseconds (default 30000).
+   */
+  settleTimeoutMs?: number | null
 }
 
 export interface BulkResult {
@@ -206,6 +217,14 @@ export interface BulkSummary {
   valid: number
   /** Rows settled by an earlier run with the same results file. */
   resumed: number
+  /** Rows of this input that the results file did not know (new or changed addresses). */
+  added: number
+  /** Of the added rows, those that were invalid at the same position in the earlier run. */
+  fixed: number
+  /** Addresses in the results file that are no longer in the input (known at the end). */
+  removed: number
+  /** The results file was written for another input (or an earlier version of this one). */
+  inputChanged: boolean
 }
 
 /** A bulk run; iterate it to get each row's result as it finishes. */

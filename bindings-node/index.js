@@ -165,7 +165,7 @@ class BulkRun {
     }
   }
 
-  /** Counts so far: `{ invited, existing, failed, invalid, valid, resumed }`. */
+  /** Counts so far: `{ invited, existing, failed, invalid, valid, resumed, added, fixed, removed, inputChanged }`. */
   summary() {
     return this.#pager.summary().then(undefined, rethrow)
   }

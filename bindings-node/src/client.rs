@@ -169,7 +169,8 @@ impl BulkPager {
         })
     }
 
-    /// Counts so far: `{ invited, existing, failed, invalid, valid, resumed }`.
+    /// Counts so far: `{ invited, existing, failed, invalid, valid, resumed, added, fixed,
+    /// removed, inputChanged }`.
     #[napi(catch_unwind, ts_return_type = "Promise<any>")]
     pub fn summary(&self, env: &Env) -> Result<AsyncBlock<Value>> {
         let run = self.run.clone();

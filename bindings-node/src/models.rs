@@ -244,9 +244,17 @@ pub(crate) fn status(s: &GuestStatus) -> Res<Value> {
     }))
 }
 
-const BULK_OPTIONS: &[&str] = &["results", "concurrency", "dryRun", "skipExisting"];
+const BULK_OPTIONS: &[&str] = &[
+    "results",
+    "concurrency",
+    "dryRun",
+    "skipExisting",
+    "wait",
+    "settleTimeoutMs",
+];
 
-/// `{ results, concurrency, dryRun, skipExisting }` → the core's `BulkOptions`.
+/// `{ results, concurrency, dryRun, skipExisting, wait, settleTimeoutMs }` → the core's
+/// `BulkOptions`.
 pub(crate) fn bulk_options(options: &Value) -> Res<entra_invite::BulkOptions> {
     let empty = Map::new();
     let m = object(options, "options")?.unwrap_or(&empty);
@@ -274,6 +282,13 @@ pub(crate) fn bulk_options(options: &Value) -> Res<entra_invite::BulkOptions> {
     if let Some(b) = flag("skipExisting")? {
         o.skip_existing = b;
     }
+    if let Some(b) = flag("wait")? {
+        o.wait = b;
+    }
+    if let Some(ms) = non_negative(m, "settleTimeoutMs")? {
+        o.settle_timeout = Duration::try_from_secs_f64(ms / 1000.0)
+            .map_err(|_| invalid("settleTimeoutMs", "is too large"))?;
+    }
     Ok(o)
 }
 
@@ -289,6 +304,7 @@ pub(crate) fn bulk_result(r: &entra_invite::BulkResult) -> Value {
 pub(crate) fn bulk_summary(s: &entra_invite::BulkSummary) -> Value {
     serde_json::json!({
         "invited": s.invited, "existing": s.existing, "failed": s.failed, "invalid": s.invalid,
-        "valid": s.valid, "resumed": s.resumed,
+        "valid": s.valid, "resumed": s.resumed, "added": s.added, "fixed": s.fixed,
+        "removed": s.removed, "inputChanged": s.input_changed,
     })
 }

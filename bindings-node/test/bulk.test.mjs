@@ -54,12 +54,18 @@ test('every row gets one result, existing and invalid rows included', async () =
   const invited = seen.find((r) => r.email === 'n2@litware.com')
   assert.match(invited.inviteRedeemUrl, /^https:\/\/login\.microsoftonline\.com\/redeem\?rd=/)
   assert.equal(seen.find((r) => r.outcome === 'invalid').errorKind, 'InvalidInput')
-  assert.deepEqual(await run.summary(), { invited: 2, existing: 2, failed: 0, invalid: 1, valid: 0, resumed: 0 })
+  assert.deepEqual(await run.summary(), {
+    invited: 2, existing: 2, failed: 0, invalid: 1, valid: 0, resumed: 0, added: 0, fixed: 0, removed: 0, inputChanged: false,
+  })
   assert.match(readFileSync(results, 'utf8'), /^row,email,outcome,user_id,redeem_url,error_kind,error_code,message,request_id/)
   // The same results file again: everything is already settled, nothing is sent.
   const before = (await emu.stats()).totalRequests
   const again = await client.bulkInvite(input, { results }).finish()
-  assert.equal(again.resumed, 5)
+  // Settled rows are resumed; the invalid row and the repeated address are reported again.
+  assert.equal(again.resumed, 3)
+  assert.equal(again.invalid, 1)
+  assert.equal(again.existing, 1)
+  assert.equal(again.inputChanged, false)
   assert.equal((await emu.stats()).totalRequests, before)
 })
 
@@ -70,6 +76,11 @@ test('dry run sends nothing; bad options and files are refused', async () => {
   assert.equal((await emu.stats()).totalRequests, before)
   assert.throws(() => client.bulkInvite(input, { concurrency: 0 }), (e) => e instanceof InvalidInputError && e.field === 'concurrency')
   assert.throws(() => client.bulkInvite(input, { dryRun: 'yes' }), (e) => e instanceof InvalidInputError && e.field === 'dryRun')
+  for (const settleTimeoutMs of [-1, 'soon']) {
+    assert.throws(() => client.bulkInvite(input, { settleTimeoutMs }), (e) => e instanceof InvalidInputError && e.field === 'settleTimeoutMs')
+  }
+  assert.throws(() => client.bulkInvite(input, { wait: 1 }), (e) => e instanceof InvalidInputError && e.field === 'wait')
+  assert.equal((await client.bulkInvite(input, { dryRun: true, wait: true, settleTimeoutMs: 0 }).finish()).valid, 1)
   assert.throws(() => client.bulkInvite(join(dir, 'missing.csv')), (e) => e instanceof InvalidInputError && e.field === 'input')
   const bad = join(dir, 'bad.csv')
   writeFileSync(bad, 'name,phone\nx,y\n')

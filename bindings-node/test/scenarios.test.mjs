@@ -111,28 +111,62 @@ function request(input) {
   return r
 }
 
+/** A run refused because its results file was in use by another run. */
+const refused = (e) => e instanceof EntraInviteError && e.kind === 'InvalidInput' && e.field === 'results'
+
 /**
- * Writes the step's CSV (text, or base64 bytes for files that are not UTF-8) to a temporary file,
- * runs a bulk invitation over it to the end and answers the canonical `{ summary, rows }`.
+ * Writes the step's CSV (text, or base64 bytes for files that are not UTF-8) to a temporary file
+ * and runs a bulk invitation over it to the end (default options; `dryRun` and `skipExisting` as
+ * given; `results` names `<name>.csv` in the scenario's own folder, `folder`, which lives for the
+ * whole scenario so later steps resume it). Answers the canonical `{ summary, rows }`, or, with
+ * `concurrent: n` (n runs of the same input and results file started at once),
+ * `{ completed, refused }`.
  */
-async function bulk(client, input) {
+async function bulk(client, input, folder) {
   const bytes = input.csvBase64 !== undefined ? Buffer.from(input.csvBase64, 'base64') : Buffer.from(input.csv ?? '', 'utf8')
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ei-scenario-bulk-'))
   try {
     const file = path.join(tmp, 'input.csv')
     fs.writeFileSync(file, bytes)
-    const run = client.bulkInvite(file, { dryRun: input.dryRun ?? false })
+    const options = { dryRun: input.dryRun ?? false, skipExisting: input.skipExisting ?? true }
+    if (input.results !== undefined && input.results !== null) options.results = path.join(folder, `${input.results}.csv`)
+    if (input.concurrent !== undefined && input.concurrent !== null) {
+      const n = input.concurrent
+      assert.ok(Number.isInteger(n) && n >= 1, `concurrent: ${JSON.stringify(n)}`)
+      // Every run starts when bulkInvite is called: all are started before any is drained.
+      const runs = Array.from({ length: n }, () => client.bulkInvite(file, options))
+      const outcomes = await Promise.all(runs.map((run) => run.finish().then(
+        () => 'completed',
+        (e) => {
+          if (refused(e)) return 'refused'
+          assert.fail(`a concurrent run failed: ${e?.name}: ${e?.message}`)
+        },
+      )))
+      return {
+        completed: outcomes.filter((o) => o === 'completed').length,
+        refused: outcomes.filter((o) => o === 'refused').length,
+      }
+    }
+    const run = client.bulkInvite(file, options)
     const rows = []
-    for await (const r of run) rows.push({ row: r.row, email: r.email, outcome: r.outcome, errorKind: r.errorKind })
+    for await (const r of run) {
+      rows.push({
+        row: r.row, email: r.email, outcome: r.outcome, errorKind: r.errorKind, userId: r.userId, redeemUrl: r.inviteRedeemUrl,
+      })
+    }
     rows.sort((a, b) => a.row - b.row)
     const s = await run.summary()
-    return { summary: { invited: s.invited, existing: s.existing, failed: s.failed, invalid: s.invalid, valid: s.valid }, rows }
+    const summary = {
+      invited: s.invited, existing: s.existing, failed: s.failed, invalid: s.invalid, valid: s.valid,
+      resumed: s.resumed, added: s.added, fixed: s.fixed, removed: s.removed, inputChanged: s.inputChanged,
+    }
+    return { summary, rows }
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true })
   }
 }
 
-async function runOp(emu, client, op, rawInput) {
+async function runOp(emu, client, op, rawInput, folder) {
   const input = rawInput ?? {}
   switch (op) {
     case 'invite':
@@ -152,7 +186,7 @@ async function runOp(emu, client, op, rawInput) {
     case 'reset':
       return invitationJson(await client.resetRedemption(input.user, { invitedUserEmailAddress: input.email, inviteRedirectUrl: input.redirectUrl }))
     case 'bulk':
-      return bulk(client, input)
+      return bulk(client, input, folder)
     case 'redeem':
       return emu.redeem(input.email)
     case 'faults':
@@ -197,43 +231,49 @@ describe('shared scenarios (tests/scenarios)', () => {
       if (sc.client?.timeoutSecs !== undefined) options.timeoutMs = sc.client.timeoutSecs * 1000
       const client = new Client(emu.clientOptions(options))
       const saved = {}
-      for (const [i, step] of sc.steps.entries()) {
-        const ctx = `${file} step ${i} (${step.op})`
-        const input = subst(step.input ?? null, saved, ctx)
-        const expect = subst(step.expect ?? {}, saved, ctx)
-        const before = (await emu.stats()).totalRequests
-        let result
-        let error
-        try {
-          result = await runOp(emu, client, step.op, input)
-        } catch (e) {
-          error = e
-        }
-        const afterCount = (await emu.stats()).totalRequests
-        // The counter reads themselves are not counted; nothing else may have happened.
-        if (expect.noRequest) assert.equal(afterCount, before, `${ctx}: a request reached Graph`)
-        if (expect.error) {
-          const want = expect.error
-          assert.ok(error, `${ctx}: expected ${JSON.stringify(want)}, got ${JSON.stringify(result)}`)
-          assert.ok(error instanceof EntraInviteError, `${ctx}: ${error?.stack ?? error}`)
-          if (want.kind !== undefined) {
-            assert.equal(error.kind, want.kind, `${ctx}: ${error.message}`)
-            assert.equal(error.name, `${want.kind}Error`, ctx)
+      // The scenario's own folder (bulk results files), kept across its steps.
+      const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'ei-scenario-'))
+      try {
+        for (const [i, step] of sc.steps.entries()) {
+          const ctx = `${file} step ${i} (${step.op})`
+          const input = subst(step.input ?? null, saved, ctx)
+          const expect = subst(step.expect ?? {}, saved, ctx)
+          const before = (await emu.stats()).totalRequests
+          let result
+          let error
+          try {
+            result = await runOp(emu, client, step.op, input, folder)
+          } catch (e) {
+            error = e
           }
-          if (want.code !== undefined) assert.equal(error.code, want.code, `${ctx}: ${error.message}`)
-          if (want.field !== undefined) assert.equal(error.field, want.field, `${ctx}: ${error.message}`)
-          if (want.maybeApplied !== undefined) assert.equal(error.maybeApplied, want.maybeApplied, `${ctx}: maybeApplied of ${error.message}`)
-          continue
+          const afterCount = (await emu.stats()).totalRequests
+          // The counter reads themselves are not counted; nothing else may have happened.
+          if (expect.noRequest) assert.equal(afterCount, before, `${ctx}: a request reached Graph`)
+          if (expect.error) {
+            const want = expect.error
+            assert.ok(error, `${ctx}: expected ${JSON.stringify(want)}, got ${JSON.stringify(result)}`)
+            assert.ok(error instanceof EntraInviteError, `${ctx}: ${error?.stack ?? error}`)
+            if (want.kind !== undefined) {
+              assert.equal(error.kind, want.kind, `${ctx}: ${error.message}`)
+              assert.equal(error.name, `${want.kind}Error`, ctx)
+            }
+            if (want.code !== undefined) assert.equal(error.code, want.code, `${ctx}: ${error.message}`)
+            if (want.field !== undefined) assert.equal(error.field, want.field, `${ctx}: ${error.message}`)
+            if (want.maybeApplied !== undefined) assert.equal(error.maybeApplied, want.maybeApplied, `${ctx}: maybeApplied of ${error.message}`)
+            continue
+          }
+          if (error) throw new Error(`${ctx}: ${error.name}: ${error.message}`, { cause: error })
+          // node:assert/strict: deepEqual is deepStrictEqual, so `true` never equals `1`.
+          for (const [p, want] of Object.entries(expect.ok ?? {})) assert.deepEqual(at(result, p, ctx), want, `${ctx}: ${p} in ${JSON.stringify(result)}`)
+          for (const [p, want] of Object.entries(expect.okPrefix ?? {})) {
+            const got = at(result, p, ctx)
+            assert.ok(typeof got === 'string' && got.startsWith(want), `${ctx}: ${p} = ${JSON.stringify(got)}`)
+          }
+          for (const p of expect.okPresent ?? []) assert.notEqual(at(result, p, ctx), null, `${ctx}: ${p} is null`)
+          for (const [k, p] of Object.entries(expect.save ?? {})) saved[k] = at(result, p, ctx)
         }
-        if (error) throw new Error(`${ctx}: ${error.name}: ${error.message}`, { cause: error })
-        // node:assert/strict: deepEqual is deepStrictEqual, so `true` never equals `1`.
-        for (const [p, want] of Object.entries(expect.ok ?? {})) assert.deepEqual(at(result, p, ctx), want, `${ctx}: ${p} in ${JSON.stringify(result)}`)
-        for (const [p, want] of Object.entries(expect.okPrefix ?? {})) {
-          const got = at(result, p, ctx)
-          assert.ok(typeof got === 'string' && got.startsWith(want), `${ctx}: ${p} = ${JSON.stringify(got)}`)
-        }
-        for (const p of expect.okPresent ?? []) assert.notEqual(at(result, p, ctx), null, `${ctx}: ${p} is null`)
-        for (const [k, p] of Object.entries(expect.save ?? {})) saved[k] = at(result, p, ctx)
+      } finally {
+        fs.rmSync(folder, { recursive: true, force: true })
       }
     })
   }

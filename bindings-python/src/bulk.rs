@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use entra_invite::bulk::{BulkOptions, BulkResult, BulkRun, BulkSummary};
 use entra_invite::{Client, Error};
@@ -22,6 +23,20 @@ pub(crate) struct BulkArgs {
     pub skip_existing: bool,
     pub dry_run: bool,
     pub results: Option<PathBuf>,
+    pub wait: bool,
+    /// Seconds, as given (checked in `start`).
+    pub settle_timeout: f64,
+}
+
+/// `settle_timeout` in seconds: zero or more, finite.
+fn settle_timeout(py: Python<'_>, secs: f64) -> PyResult<Duration> {
+    Duration::try_from_secs_f64(secs).map_err(|_| {
+        errors::invalid(
+            py,
+            "settle_timeout",
+            format!("must be a finite number of seconds, zero or more, not {secs}"),
+        )
+    })
 }
 
 fn start(py: Python<'_>, client: &Client, input: PathBuf, a: BulkArgs) -> PyResult<Shared> {
@@ -30,6 +45,8 @@ fn start(py: Python<'_>, client: &Client, input: PathBuf, a: BulkArgs) -> PyResu
         skip_existing: a.skip_existing,
         dry_run: a.dry_run,
         results: a.results,
+        wait: a.wait,
+        settle_timeout: settle_timeout(py, a.settle_timeout)?,
     };
     let run = client
         .bulk_invite(&input, options)
@@ -126,6 +143,10 @@ fn summary_dict(py: Python<'_>, s: Option<BulkSummary>) -> PyResult<Bound<'_, Py
     d.set_item("invalid", s.invalid)?;
     d.set_item("valid", s.valid)?;
     d.set_item("resumed", s.resumed)?;
+    d.set_item("input_changed", s.input_changed)?;
+    d.set_item("added", s.added)?;
+    d.set_item("fixed", s.fixed)?;
+    d.set_item("removed", s.removed)?;
     Ok(d)
 }
 
@@ -157,7 +178,11 @@ impl PyBulkRun {
         Ok(block(py, next(self.shared.clone()))?.map(|inner| PyBulkResult { inner }))
     }
 
-    /// Counts so far: `invited`, `existing`, `failed`, `invalid`, `valid`, `resumed`.
+    /// Counts so far: `invited`, `existing`, `failed`, `invalid`, `valid`, `resumed` (rows an
+    /// earlier run with the same results file settled), `input_changed` (the results file was
+    /// written for another input or an earlier version of it), `added` (rows the results file
+    /// did not know), `fixed` (of those, rows that were invalid before), `removed` (addresses
+    /// no longer in the input; known at the end).
     #[getter]
     fn summary<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         summary_dict(py, summary(&self.shared))

@@ -343,7 +343,14 @@ impl PyClient {
 
     /// Invites every row of a bulk-invite CSV (the admin center's template or a plain CSV with
     /// the same property names); iterate the run for one result per row as rows finish.
-    #[pyo3(signature = (path, *, concurrency=16, skip_existing=true, dry_run=false, results=None))]
+    ///
+    /// `results`: the results CSV, written as rows finish; re-running with the same file
+    /// resumes it. One run per results file at a time: another run is refused (InvalidInput,
+    /// field `results`) unless `wait=True`, which waits for it to end. `settle_timeout`
+    /// (seconds): how long a row whose invitation may have been created without an answer is
+    /// looked up before it is sent again.
+    #[pyo3(signature = (path, *, concurrency=16, skip_existing=true, dry_run=false, results=None, wait=false, settle_timeout=30.0))]
+    #[allow(clippy::too_many_arguments)]
     fn bulk_invite(
         &self,
         py: Python<'_>,
@@ -352,6 +359,8 @@ impl PyClient {
         skip_existing: bool,
         dry_run: bool,
         results: Option<PathBuf>,
+        wait: bool,
+        settle_timeout: f64,
     ) -> PyResult<crate::bulk::PyBulkRun> {
         self.core.before_call(py, false);
         let args = crate::bulk::BulkArgs {
@@ -359,6 +368,8 @@ impl PyClient {
             skip_existing,
             dry_run,
             results,
+            wait,
+            settle_timeout,
         };
         crate::bulk::PyBulkRun::new(py, &self.core.client, path, args)
     }

@@ -44,13 +44,16 @@ def test_every_row_gets_one_result_and_a_rerun_resumes(emu: Emulator, client: ei
     assert got["n1@fabrikam.com"].user_id and got["n1@fabrikam.com"].redeem_url
     assert got["broken@@fabrikam.com"].error_kind == "InvalidInput"
     assert sorted(r.row for r in got.values()) == [4, 5, 6, 7]
-    assert run.summary == {"invited": 2, "existing": 1, "failed": 0, "invalid": 1, "valid": 0, "resumed": 0}
+    assert run.summary == {"invited": 2, "existing": 1, "failed": 0, "invalid": 1, "valid": 0, "resumed": 0,
+                           "input_changed": False, "added": 0, "fixed": 0, "removed": 0}
     assert "BulkResult(row=" in repr(got["n1@fabrikam.com"])
     with results.open() as f:
         assert len(list(csv.reader(f))) >= 5
     assert emu.stats()["invitationsCreated"] == 3
     again = client.bulk_invite(src, results=results).finish()
-    assert again["resumed"] == 4 and again["invited"] == 0
+    # Settled rows are resumed; an invalid row is reported again (nothing about it is resumed).
+    assert again["resumed"] == 3 and again["invalid"] == 1 and again["invited"] == 0
+    assert not again["input_changed"] and again["added"] == 0
     assert emu.stats()["invitationsCreated"] == 3            # nothing invited twice
 
 
@@ -64,6 +67,11 @@ def test_dry_run_and_bad_arguments(emu: Emulator, client: ei.Client, tmp_path: P
     with pytest.raises(ei.InvalidInputError) as e:
         client.bulk_invite(tmp_path / "missing.csv")
     assert e.value.field == "input"
+    for t in (-1.0, float("nan"), float("inf")):
+        with pytest.raises(ei.InvalidInputError) as e:
+            client.bulk_invite(src, settle_timeout=t)
+        assert e.value.field == "settle_timeout"
+    assert client.bulk_invite(src, dry_run=True, wait=True, settle_timeout=0).finish()["valid"] == 1
     bad = tmp_path / "bad.csv"
     bad.write_text("no,headings,here\n1,2,3\n")
     with pytest.raises(ei.InvalidInputError):

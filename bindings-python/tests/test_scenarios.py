@@ -4,6 +4,7 @@ through Rust."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import os
@@ -164,15 +165,92 @@ def bulk_file(i: dict[str, Any]) -> Iterator[Path]:
         yield path
 
 
+def bulk_kwargs(i: dict[str, Any], folder: Path) -> dict[str, Any]:
+    """Default options but `dryRun` and `skipExisting` as given; `results` names `<name>.csv` in
+    the scenario's own folder, which lives for the whole scenario (later steps resume it)."""
+    kw: dict[str, Any] = {"dry_run": bool(i.get("dryRun", False)),
+                          "skip_existing": bool(i.get("skipExisting", True))}
+    if i.get("results") is not None:
+        kw["results"] = folder / f"{i['results']}.csv"
+    return kw
+
+
+def concurrent_runs(i: dict[str, Any]) -> int | None:
+    n = i.get("concurrent")
+    if n is None:
+        return None
+    assert isinstance(n, int) and not isinstance(n, bool) and n >= 1, f"concurrent: {n!r}"
+    return n
+
+
+def refused(e: ei.EntraInviteError) -> bool:
+    """A run refused because its results file was in use by another run."""
+    return isinstance(e, ei.InvalidInputError) and e.field == "results"
+
+
+def concurrent_json(outcomes: list[str]) -> dict[str, Any]:
+    return {"completed": outcomes.count("completed"), "refused": outcomes.count("refused")}
+
+
+SUMMARY_KEYS = (("invited", "invited"), ("existing", "existing"), ("failed", "failed"),
+                ("invalid", "invalid"), ("valid", "valid"), ("resumed", "resumed"), ("added", "added"),
+                ("fixed", "fixed"), ("removed", "removed"), ("inputChanged", "input_changed"))
+
+
 def bulk_json(rows: list[ei.BulkResult], summary: Mapping[str, object]) -> dict[str, Any]:
     return {
-        "summary": {k: summary[k] for k in ("invited", "existing", "failed", "invalid", "valid")},
-        "rows": [{"row": r.row, "email": r.email, "outcome": r.outcome, "errorKind": r.error_kind}
+        "summary": {k: summary[py] for k, py in SUMMARY_KEYS},
+        "rows": [{"row": r.row, "email": r.email, "outcome": r.outcome, "errorKind": r.error_kind,
+                  "userId": r.user_id, "redeemUrl": r.redeem_url}
                  for r in sorted(rows, key=lambda r: r.row)],
     }
 
 
-def run_sync(emu: Emulator, c: ei.Client, op: str, input_: Any) -> Any:
+def bulk_sync(c: ei.Client, i: dict[str, Any], folder: Path) -> Any:
+    with bulk_file(i) as path:
+        kw = bulk_kwargs(i, folder)
+        n = concurrent_runs(i)
+        if n is None:
+            run = c.bulk_invite(path, **kw)
+            rows = list(run)
+            return bulk_json(rows, run.summary)
+        # Every run starts when bulk_invite is called: all are started before any is drained.
+        runs = [c.bulk_invite(path, **kw) for _ in range(n)]
+        outcomes: list[str] = []
+        for r in runs:
+            try:
+                r.finish()
+                outcomes.append("completed")
+            except ei.EntraInviteError as e:
+                if not refused(e):
+                    raise AssertionError(f"a concurrent run failed: {e!r}") from e
+                outcomes.append("refused")
+        return concurrent_json(outcomes)
+
+
+async def bulk_async(c: ei.AsyncClient, i: dict[str, Any], folder: Path) -> Any:
+    with bulk_file(i) as path:
+        kw = bulk_kwargs(i, folder)
+        n = concurrent_runs(i)
+        if n is None:
+            run = c.bulk_invite(path, **kw)
+            rows = [r async for r in run]
+            return bulk_json(rows, run.summary)
+
+        async def drain(r: ei.AsyncBulkRun) -> str:
+            try:
+                await r.finish()
+                return "completed"
+            except ei.EntraInviteError as e:
+                if not refused(e):
+                    raise AssertionError(f"a concurrent run failed: {e!r}") from e
+                return "refused"
+
+        runs = [c.bulk_invite(path, **kw) for _ in range(n)]
+        return concurrent_json(list(await asyncio.gather(*(drain(r) for r in runs))))
+
+
+def run_sync(emu: Emulator, c: ei.Client, op: str, input_: Any, folder: Path) -> Any:
     i: dict[str, Any] = input_ or {}
     if op == "invite":
         return invitation_json(c.invite(i["email"], **invite_kwargs(i)).to_dict())
@@ -187,14 +265,11 @@ def run_sync(emu: Emulator, c: ei.Client, op: str, input_: Any) -> Any:
     if op == "reset":
         return invitation_json(c.reset_redemption(i["user"], email=i["email"], redirect_url=i["redirectUrl"]).to_dict())
     if op == "bulk":
-        with bulk_file(i) as path:
-            run = c.bulk_invite(path, dry_run=bool(i.get("dryRun", False)))
-            rows = list(run)
-            return bulk_json(rows, run.summary)
+        return bulk_sync(c, i, folder)
     return control(emu, op, input_)
 
 
-async def run_async(emu: Emulator, c: ei.AsyncClient, op: str, input_: Any) -> Any:
+async def run_async(emu: Emulator, c: ei.AsyncClient, op: str, input_: Any, folder: Path) -> Any:
     i: dict[str, Any] = input_ or {}
     if op == "invite":
         return invitation_json((await c.invite(i["email"], **invite_kwargs(i))).to_dict())
@@ -209,10 +284,7 @@ async def run_async(emu: Emulator, c: ei.AsyncClient, op: str, input_: Any) -> A
     if op == "reset":
         return invitation_json((await c.reset_redemption(i["user"], email=i["email"], redirect_url=i["redirectUrl"])).to_dict())
     if op == "bulk":
-        with bulk_file(i) as path:
-            run = c.bulk_invite(path, dry_run=bool(i.get("dryRun", False)))
-            rows = [r async for r in run]
-            return bulk_json(rows, run.summary)
+        return await bulk_async(c, i, folder)
     return control(emu, op, input_)
 
 
@@ -277,7 +349,7 @@ def check(ctx: str, expect: dict[str, Any], result: Any, error: ei.EntraInviteEr
 @pytest.mark.parametrize("path", FILES, ids=[f.stem for f in FILES])
 def test_scenario_sync(path: Path) -> None:
     sc = load(path)
-    with Emulator() as emu:
+    with Emulator() as emu, tempfile.TemporaryDirectory(prefix="ei-scenario-") as folder:
         c = emu.client(**setup(emu, sc))
         saved: dict[str, Any] = {}
         for n, step in enumerate(sc["steps"]):
@@ -287,7 +359,7 @@ def test_scenario_sync(path: Path) -> None:
             result: Any = None
             error: ei.EntraInviteError | None = None
             try:
-                result = run_sync(emu, c, step["op"], i)
+                result = run_sync(emu, c, step["op"], i, Path(folder))
             except ei.EntraInviteError as e:
                 error = e
             after = emu.stats()["totalRequests"]
@@ -297,7 +369,7 @@ def test_scenario_sync(path: Path) -> None:
 @pytest.mark.parametrize("path", FILES, ids=[f.stem for f in FILES])
 async def test_scenario_async(path: Path) -> None:
     sc = load(path)
-    with Emulator() as emu:
+    with Emulator() as emu, tempfile.TemporaryDirectory(prefix="ei-scenario-") as folder:
         c = emu.async_client(**setup(emu, sc))
         saved: dict[str, Any] = {}
         for n, step in enumerate(sc["steps"]):
@@ -307,7 +379,7 @@ async def test_scenario_async(path: Path) -> None:
             result: Any = None
             error: ei.EntraInviteError | None = None
             try:
-                result = await run_async(emu, c, step["op"], i)
+                result = await run_async(emu, c, step["op"], i, Path(folder))
             except ei.EntraInviteError as e:
                 error = e
             after = emu.stats()["totalRequests"]

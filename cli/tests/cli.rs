@@ -7,10 +7,7 @@ use std::process::Stdio;
 
 use common::{against, bin, json, run};
 
-use entra_invite_emulator::{
-    Config, Emulator, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT, READONLY_CLIENT_ID,
-    READONLY_CLIENT_SECRET,
-};
+use entra_invite_emulator::{Config, Emulator, READONLY_CLIENT_ID, READONLY_CLIENT_SECRET};
 use serde_json::Value;
 
 #[tokio::test]

@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use entra_invite as core;
 use entra_invite::spawn;
@@ -27,6 +28,15 @@ pub struct BulkOptions {
     /// settled there are not redone).
     #[uniffi(default = None)]
     pub results_path: Option<String>,
+    /// Wait for another run holding the results file instead of refusing at once (a run
+    /// refused because the file is in use fails with InvalidInput, field `results`).
+    #[uniffi(default = false)]
+    pub wait: bool,
+    /// How long a row whose invitation may have been created (a 5xx, a dropped connection or an
+    /// unreadable answer after sending) is looked up before it is taken as not created and sent
+    /// again: new guests can take a while to appear in Graph's queries. None: 30 s.
+    #[uniffi(default = None)]
+    pub settle_timeout: Option<Duration>,
 }
 
 /// What became of one input row.
@@ -97,8 +107,17 @@ pub struct BulkSummary {
     pub failed: u64,
     pub invalid: u64,
     pub valid: u64,
-    /// Rows settled by an earlier run with the same results file (not redone).
+    /// Rows settled by an earlier run with the same results file (not redone, not reported
+    /// again: matched by address, wherever the row is now).
     pub resumed: u64,
+    /// The results file was written for a different input (or an earlier version of it).
+    pub input_changed: bool,
+    /// Rows of this input that the results file did not know (new or changed addresses).
+    pub added: u64,
+    /// Of those, rows that were invalid at the same position in the earlier run (fixed rows).
+    pub fixed: u64,
+    /// Addresses in the results file that are no longer in the input (their lines are kept).
+    pub removed: u64,
 }
 
 impl From<core::BulkSummary> for BulkSummary {
@@ -110,6 +129,10 @@ impl From<core::BulkSummary> for BulkSummary {
             invalid: s.invalid,
             valid: s.valid,
             resumed: s.resumed,
+            input_changed: s.input_changed,
+            added: s.added,
+            fixed: s.fixed,
+            removed: s.removed,
         }
     }
 }
@@ -141,6 +164,10 @@ impl Client {
             skip_existing: options.skip_existing,
             dry_run: options.dry_run,
             results: options.results_path.map(PathBuf::from),
+            wait: options.wait,
+            settle_timeout: options
+                .settle_timeout
+                .unwrap_or(core::bulk::DEFAULT_SETTLE_TIMEOUT),
         };
         let client = self.inner.clone();
         // The callback's own error must come back as it was thrown, so the task returns the

@@ -131,6 +131,10 @@ class BulkSummary(TypedDict):
     invalid: int
     valid: int
     resumed: int
+    input_changed: bool
+    added: int
+    fixed: int
+    removed: int
 
 @final
 class BulkResult:
@@ -267,6 +271,8 @@ class Client:
         skip_existing: bool = True,
         dry_run: bool = False,
         results: StrPath | None = None,
+        wait: bool = False,
+        settle_timeout: float = 30.0,
     ) -> BulkRun: ...
     def close(self) -> None: ...
     def __enter__(self) -> Self: ...
@@ -368,6 +374,8 @@ class AsyncClient:
         skip_existing: bool = True,
         dry_run: bool = False,
         results: StrPath | None = None,
+        wait: bool = False,
+        settle_timeout: float = 30.0,
     ) -> AsyncBulkRun: ...
     async def close(self) -> None: ...
     async def __aenter__(self) -> Self: ...

@@ -49,7 +49,9 @@ pub(crate) fn is_ours(path: &Path) -> Result<bool, Error> {
     }
     let first = head.split(|b| *b == b'\n').next().unwrap_or_default();
     let first = String::from_utf8_lossy(first);
-    let cols: Vec<&str> = first.trim_end_matches('\r').split(',').collect();
+    // A spreadsheet that saved the file may have added a byte-order mark and CRLF.
+    let first = first.trim_start_matches('\u{feff}').trim_end_matches('\r');
+    let cols: Vec<&str> = first.split(',').collect();
     // Files written before the `input` column have the first nine.
     Ok(cols.len() >= 9 && cols[..] == HEADER[..cols.len().min(10)] && cols.len() <= 10)
 }

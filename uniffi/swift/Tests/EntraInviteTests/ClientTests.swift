@@ -137,14 +137,19 @@ final class ClientTests: EmulatorTestCase {
         let progress = Progress()
         let summary = try await client.bulkInvite(
             inputPath: input.path, options: BulkOptions(concurrency: 4, resultsPath: results), progress: progress)
-        XCTAssertEqual(summary, BulkSummary(invited: 2, existing: 1, failed: 0, invalid: 1, valid: 0, resumed: 0))
+        XCTAssertEqual(summary, BulkSummary(invited: 2, existing: 1, failed: 0, invalid: 1, valid: 0, resumed: 0,
+                                            inputChanged: false, added: 0, fixed: 0, removed: 0))
         XCTAssertEqual(progress.results.count, 4)
         XCTAssertEqual(progress.results.first { $0.email == "not-an-address" }?.outcome, .invalid)
         XCTAssertNotNil(progress.results.first { $0.email == "one@fabrikam.com" }?.redeemUrl)
         // The callback is called from the runtime's own threads.
         XCTAssertEqual(progress.threads, ["entra-invite-rt"])
+        // A second run with the same results file redoes nothing: the settled rows are resumed, the
+        // invalid one is reported again (nothing about an invalid row is resumed).
         let again = try await client.bulkInvite(inputPath: input.path, options: BulkOptions(resultsPath: results), progress: nil)
-        XCTAssertEqual(again.resumed, 4)
+        XCTAssertEqual(again.resumed, 3)
+        XCTAssertEqual(again.invalid, 1)
+        XCTAssertEqual(again.invited, 0)
         let created = try await counter("invitationsCreated")
         XCTAssertEqual(created, 3)
     }

@@ -72,6 +72,11 @@ final class ScenariosTests: EmulatorTestCase {
         if let t = at(sc, "client.timeoutSecs") as? NSNumber { config.timeout = t.doubleValue }
         let client = try Client(config: config)
         var saved: [String: Any] = [:]
+        // The scenario's own folder: `bulk` steps' inputs and named results files, kept across
+        // steps so a later step resumes an earlier one's results.
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("ei-scenario-\(UUID())")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
         for (i, stepAny) in (sc["steps"] as? [Any] ?? []).enumerated() {
             let step = stepAny as? [String: Any] ?? [:]
             let op = step["op"] as? String ?? ""
@@ -89,7 +94,7 @@ final class ScenariosTests: EmulatorTestCase {
             var value: Any?
             var failure: EntraInviteError?
             do {
-                value = try await runOp(client, op, input)
+                value = try await runOp(client, op, input, work: work, step: i)
             } catch let e as EntraInviteError {
                 failure = e
             }
@@ -143,7 +148,7 @@ final class ScenariosTests: EmulatorTestCase {
         }
     }
 
-    private func runOp(_ client: Client, _ op: String, _ rawInput: Any) async throws -> Any {
+    private func runOp(_ client: Client, _ op: String, _ rawInput: Any, work: URL, step: Int) async throws -> Any {
         let input = rawInput as? [String: Any] ?? [:]
         let str = { (k: String) -> String? in input[k] as? String }
         switch op {
@@ -192,7 +197,7 @@ final class ScenariosTests: EmulatorTestCase {
         case "counters":
             return json(try await emu.control(method: "GET", path: "counters", body: nil))
         case "bulk":
-            return try await bulk(client, input)
+            return try await bulk(client, input, work: work, step: step)
         default:
             throw ScenarioError.unknown("op \(op)")
         }
@@ -208,28 +213,77 @@ final class ScenariosTests: EmulatorTestCase {
         }
     }
 
-    /// Writes the step's CSV to a file, runs the bulk API over it to the end (default options
-    /// but `dryRun`), and answers the canonical `{ summary, rows }`, rows in file order.
-    private func bulk(_ client: Client, _ input: [String: Any]) async throws -> Any {
+    /// Writes the step's CSV to a file of the scenario's folder and runs the bulk API over it to
+    /// the end (default options but `dryRun` and `skipExisting`; `results`: `<name>.csv` in the
+    /// scenario's folder, resumed by later steps). Answers the canonical `{ summary, rows }`,
+    /// rows in file order, or for `concurrent: n` (n runs at once) `{ completed, refused }`.
+    private func bulk(_ client: Client, _ input: [String: Any], work: URL, step: Int) async throws -> Any {
         let bytes: Data
         if let b64 = input["csvBase64"] as? String {
             bytes = try XCTUnwrap(Data(base64Encoded: b64), "csvBase64 is base64")
         } else {
             bytes = Data((input["csv"] as? String ?? "").utf8)
         }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ei-scenario-bulk-\(UUID())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("input.csv")
+        let fm = FileManager.default
+        let inputs = work.appendingPathComponent("inputs")
+        try fm.createDirectory(at: inputs, withIntermediateDirectories: true)
+        let path = inputs.appendingPathComponent("step-\(step).csv")
         try bytes.write(to: path)
+        var resultsPath: String?
+        if let name = input["results"] {
+            guard let name = name as? String, !name.isEmpty, !name.contains("/"), name != ".", name != ".." else {
+                throw ScenarioError.failed("results must be a plain file name, not \(name)")
+            }
+            let dir = work.appendingPathComponent("results")
+            try fm.createDirectory(at: dir, withIntermediateDirectories: true)
+            resultsPath = dir.appendingPathComponent("\(name).csv").path
+        }
+        let options = BulkOptions(
+            skipExisting: input["skipExisting"] as? Bool ?? true,
+            dryRun: input["dryRun"] as? Bool ?? false,
+            resultsPath: resultsPath)
+        if let n = input["concurrent"] {
+            guard let n = n as? Int, n >= 1 else { throw ScenarioError.failed("concurrent must be at least 1, not \(n)") }
+            // All started at once; each ends as a finished run or an error.
+            let ends = await withTaskGroup(of: Error?.self) { group -> [Error?] in
+                for _ in 0..<n {
+                    group.addTask {
+                        do {
+                            _ = try await client.bulkInvite(inputPath: path.path, options: options, progress: nil)
+                            return nil
+                        } catch {
+                            return error
+                        }
+                    }
+                }
+                var all: [Error?] = []
+                for await end in group { all.append(end) }
+                return all
+            }
+            var completed = 0, refused = 0
+            for end in ends {
+                guard let error = end else {
+                    completed += 1
+                    continue
+                }
+                // Refused because the results file is in use; any other error is the step's.
+                guard let e = error as? EntraInviteError, e.kind() == "InvalidInput", e.field == "results" else {
+                    throw error
+                }
+                refused += 1
+            }
+            return json(try encode(["completed": completed, "refused": refused]))
+        }
         let rows = Rows()
-        let summary = try await client.bulkInvite(
-            inputPath: path.path, options: BulkOptions(dryRun: input["dryRun"] as? Bool ?? false), progress: rows)
+        let summary = try await client.bulkInvite(inputPath: path.path, options: options, progress: rows)
         let result: [String: Any] = [
             "summary": ["invited": Int(summary.invited), "existing": Int(summary.existing), "failed": Int(summary.failed),
-                        "invalid": Int(summary.invalid), "valid": Int(summary.valid)],
+                        "invalid": Int(summary.invalid), "valid": Int(summary.valid), "resumed": Int(summary.resumed),
+                        "added": Int(summary.added), "fixed": Int(summary.fixed), "removed": Int(summary.removed),
+                        "inputChanged": summary.inputChanged] as [String: Any],
             "rows": rows.all.sorted { $0.row < $1.row }.map { r -> [String: Any] in
-                ["row": Int(r.row), "email": r.email, "outcome": canonical(r.outcome), "errorKind": opt(r.errorKind)]
+                ["row": Int(r.row), "email": r.email, "outcome": canonical(r.outcome), "errorKind": opt(r.errorKind),
+                 "userId": opt(r.userId), "redeemUrl": opt(r.redeemUrl)]
             },
         ]
         // Through JSON text, so the values compare like the scenario's own.

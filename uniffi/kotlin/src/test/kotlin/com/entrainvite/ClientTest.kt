@@ -151,15 +151,24 @@ class ClientTest : EmulatorTest() {
                 }
             },
         )
-        assertEquals(BulkSummary(invited = 2u, existing = 1u, failed = 0u, invalid = 1u, valid = 0u, resumed = 0u), summary)
+        assertEquals(
+            BulkSummary(
+                invited = 2u, existing = 1u, failed = 0u, invalid = 1u, valid = 0u, resumed = 0u,
+                inputChanged = false, added = 0u, fixed = 0u, removed = 0u,
+            ),
+            summary,
+        )
         assertEquals(4, seen.size)
         assertEquals(BulkOutcome.INVALID, seen.single { it.email == "not-an-address" }.outcome)
         assertNotNull(seen.single { it.email == "one@fabrikam.com" }.redeemUrl)
         // The callback is called from the runtime's own threads.
         assertEquals(setOf("entra-invite-rt"), threads.toSet())
-        // A second run with the same results file redoes nothing.
+        // A second run with the same results file redoes nothing: the settled rows are resumed, the
+        // invalid one is reported again (nothing about an invalid row is resumed).
         val again = client.bulkInvite(input.toString(), BulkOptions(resultsPath = dir.resolve("results.csv").toString()), null)
-        assertEquals(4uL, again.resumed)
+        assertEquals(3uL, again.resumed)
+        assertEquals(1uL, again.invalid)
+        assertEquals(0uL, again.invited)
         assertEquals(3L, counter("invitationsCreated"))
     }
 

@@ -2,12 +2,16 @@ package com.entrainvite
 
 import java.io.File
 import java.nio.file.Files
+import java.nio.file.Path
 import java.time.Duration
 import java.util.Base64
 import java.util.Collections
 import kotlin.test.assertEquals
 import kotlin.test.assertTrue
 import kotlin.test.fail
+import kotlinx.coroutines.async
+import kotlinx.coroutines.awaitAll
+import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.runBlocking
 import kotlinx.serialization.json.JsonArray
 import kotlinx.serialization.json.JsonElement
@@ -85,64 +89,71 @@ class ScenariosTest : EmulatorTest() {
         }
         val saved = mutableMapOf<String, JsonElement>()
         val skipped = mutableSetOf<Int>()
-        Client(config).use { client ->
-            sc["steps"]!!.jsonArray.forEachIndexed { i, stepEl ->
-                val step = stepEl.jsonObject
-                val op = step["op"]!!.jsonPrimitive.content
-                val ctx = "${file.name} step $i ($op)"
-                val input = subst(step["input"] ?: JsonNull, saved, ctx)
-                val expect = subst(step["expect"] ?: JsonObject(emptyMap()), saved, ctx).jsonObject
-                unrepresentable(op, input)?.let { why ->
-                    println("SKIPPED $ctx: $why")
-                    skipped += i
-                    return@forEachIndexed
-                }
-                val before = counter("totalRequests")
-                val result = try {
-                    Result.success(runOp(client, op, input))
-                } catch (e: EntraInviteException) {
-                    Result.failure(e)
-                }
-                val after = counter("totalRequests")
-                val want = expect["error"] as? JsonObject
-                if (want != null) {
-                    val e = result.exceptionOrNull() as? EntraInviteException
-                        ?: fail("$ctx: expected an error $want, got ${result.getOrNull()}")
-                    // Every key is optional; each one present is asserted.
-                    want["kind"]?.jsonPrimitive?.contentOrNull?.let { assertEquals(it, e.kind(), "$ctx: ${e.message}") }
-                    want["code"]?.jsonPrimitive?.contentOrNull?.let { assertEquals(it, e.code, "$ctx: ${e.message}") }
-                    want["field"]?.jsonPrimitive?.contentOrNull?.let { assertEquals(it, e.field, "$ctx: ${e.message}") }
-                    want["maybeApplied"]?.jsonPrimitive?.booleanOrNull?.let {
-                        assertEquals(it, e.maybeApplied, "$ctx: maybeApplied of ${e.message}")
+        // The scenario's own folder: `bulk` steps' inputs and named results files, kept across
+        // steps so a later step resumes an earlier one's results.
+        val work = Files.createTempDirectory("ei-scenario-")
+        try {
+            Client(config).use { client ->
+                sc["steps"]!!.jsonArray.forEachIndexed { i, stepEl ->
+                    val step = stepEl.jsonObject
+                    val op = step["op"]!!.jsonPrimitive.content
+                    val ctx = "${file.name} step $i ($op)"
+                    val input = subst(step["input"] ?: JsonNull, saved, ctx)
+                    val expect = subst(step["expect"] ?: JsonObject(emptyMap()), saved, ctx).jsonObject
+                    unrepresentable(op, input)?.let { why ->
+                        println("SKIPPED $ctx: $why")
+                        skipped += i
+                        return@forEachIndexed
+                    }
+                    val before = counter("totalRequests")
+                    val result = try {
+                        Result.success(runOp(client, op, input, work, i))
+                    } catch (e: EntraInviteException) {
+                        Result.failure(e)
+                    }
+                    val after = counter("totalRequests")
+                    val want = expect["error"] as? JsonObject
+                    if (want != null) {
+                        val e = result.exceptionOrNull() as? EntraInviteException
+                            ?: fail("$ctx: expected an error $want, got ${result.getOrNull()}")
+                        // Every key is optional; each one present is asserted.
+                        want["kind"]?.jsonPrimitive?.contentOrNull?.let { assertEquals(it, e.kind(), "$ctx: ${e.message}") }
+                        want["code"]?.jsonPrimitive?.contentOrNull?.let { assertEquals(it, e.code, "$ctx: ${e.message}") }
+                        want["field"]?.jsonPrimitive?.contentOrNull?.let { assertEquals(it, e.field, "$ctx: ${e.message}") }
+                        want["maybeApplied"]?.jsonPrimitive?.booleanOrNull?.let {
+                            assertEquals(it, e.maybeApplied, "$ctx: maybeApplied of ${e.message}")
+                        }
+                        if (expect["noRequest"]?.jsonPrimitive?.booleanOrNull == true) {
+                            // The counter read itself is not counted; nothing else may have happened.
+                            assertEquals(before, after, "$ctx: a request reached Graph")
+                        }
+                        return@forEachIndexed
                     }
                     if (expect["noRequest"]?.jsonPrimitive?.booleanOrNull == true) {
-                        // The counter read itself is not counted; nothing else may have happened.
                         assertEquals(before, after, "$ctx: a request reached Graph")
                     }
-                    return@forEachIndexed
+                    val v = result.getOrElse { fail("$ctx: ${it.message}") }
+                    // JsonElement equality is strict: `true` is not `1`, `1` is not `1.0`.
+                    (expect["ok"] as? JsonObject)?.forEach { (p, w) -> assertEquals(w, v.existing(p, ctx), "$ctx: $p in $v") }
+                    (expect["okPrefix"] as? JsonObject)?.forEach { (p, w) ->
+                        val got = (v.existing(p, ctx) as? JsonPrimitive)?.takeIf { it.isString }?.content
+                            ?: fail("$ctx: $p = ${v.existing(p, ctx)} is not a string")
+                        assertTrue(got.startsWith(w.jsonPrimitive.content), "$ctx: $p = $got")
+                    }
+                    (expect["okPresent"] as? JsonArray)?.forEach { p ->
+                        assertTrue(v.existing(p.jsonPrimitive.content, ctx) !is JsonNull, "$ctx: $p is null in $v")
+                    }
+                    (expect["save"] as? JsonObject)?.forEach { (k, p) -> saved[k] = v.existing(p.jsonPrimitive.content, ctx) }
                 }
-                if (expect["noRequest"]?.jsonPrimitive?.booleanOrNull == true) {
-                    assertEquals(before, after, "$ctx: a request reached Graph")
-                }
-                val v = result.getOrElse { fail("$ctx: ${it.message}") }
-                // JsonElement equality is strict: `true` is not `1`, `1` is not `1.0`.
-                (expect["ok"] as? JsonObject)?.forEach { (p, w) -> assertEquals(w, v.existing(p, ctx), "$ctx: $p in $v") }
-                (expect["okPrefix"] as? JsonObject)?.forEach { (p, w) ->
-                    val got = (v.existing(p, ctx) as? JsonPrimitive)?.takeIf { it.isString }?.content
-                        ?: fail("$ctx: $p = ${v.existing(p, ctx)} is not a string")
-                    assertTrue(got.startsWith(w.jsonPrimitive.content), "$ctx: $p = $got")
-                }
-                (expect["okPresent"] as? JsonArray)?.forEach { p ->
-                    assertTrue(v.existing(p.jsonPrimitive.content, ctx) !is JsonNull, "$ctx: $p is null in $v")
-                }
-                (expect["save"] as? JsonObject)?.forEach { (k, p) -> saved[k] = v.existing(p.jsonPrimitive.content, ctx) }
             }
+        } finally {
+            work.toFile().deleteRecursively()
         }
         // The steps skipped are exactly the ones reported as skipped tests.
         assertEquals(skips.keys, skipped.toSet(), "${file.name}: skipped steps")
     }
 
-    private suspend fun runOp(client: Client, op: String, input: JsonElement): JsonElement = when (op) {
+    private suspend fun runOp(client: Client, op: String, input: JsonElement, work: Path, step: Int): JsonElement = when (op) {
         "invite" -> client.invite(request(input)).canonical()
         "inviteIfAbsent" -> when (val o = client.inviteIfAbsent(request(input))) {
             is InviteOutcome.Invited -> buildJsonObject {
@@ -184,48 +195,89 @@ class ScenariosTest : EmulatorTest() {
             if (input is JsonNull) emu.control("DELETE", "faults", null) else emu.control("PUT", "faults", input.toString())
         )
         "counters" -> json(emu.control("GET", "counters", null))
-        "bulk" -> bulk(client, input)
+        "bulk" -> bulk(client, input, work, step)
         else -> fail("unknown op $op")
     }
 
     /**
-     * Writes the step's CSV to a file, runs the bulk API over it to the end (default options but
-     * `dryRun`), and answers the canonical `{ summary, rows }`, rows in file order.
+     * Writes the step's CSV to a file of the scenario's folder and runs the bulk API over it to
+     * the end (default options but `dryRun` and `skipExisting`; `results`: `<name>.csv` in the
+     * scenario's folder, resumed by later steps). Answers the canonical `{ summary, rows }`, rows
+     * in file order, or for `concurrent: n` (n runs at once) `{ completed, refused }`.
      */
-    private suspend fun bulk(client: Client, input: JsonElement): JsonElement {
+    private suspend fun bulk(client: Client, input: JsonElement, work: Path, step: Int): JsonElement {
+        val obj = input as? JsonObject ?: JsonObject(emptyMap())
         val bytes = input.str("csvBase64")?.let { Base64.getDecoder().decode(it) }
             ?: (input.str("csv") ?: "").toByteArray(Charsets.UTF_8)
-        val dir = Files.createTempDirectory("ei-scenario-bulk")
-        try {
-            val path = dir.resolve("input.csv")
-            Files.write(path, bytes)
-            val rows = Collections.synchronizedList(mutableListOf<BulkResult>())
-            val summary = client.bulkInvite(
-                path.toString(),
-                BulkOptions(dryRun = (input as? JsonObject)?.get("dryRun")?.jsonPrimitive?.booleanOrNull ?: false),
-                object : BulkProgress {
-                    override fun onResult(result: BulkResult, summary: BulkSummary) {
-                        rows += result
-                    }
-                },
-            )
-            return buildJsonObject {
-                put("summary", buildJsonObject {
-                    put("invited", summary.invited.toLong()); put("existing", summary.existing.toLong())
-                    put("failed", summary.failed.toLong()); put("invalid", summary.invalid.toLong())
-                    put("valid", summary.valid.toLong())
-                })
-                put("rows", buildJsonArray {
-                    rows.toList().sortedBy { it.row }.forEach { r ->
-                        add(buildJsonObject {
-                            put("row", r.row.toLong()); put("email", r.email)
-                            put("outcome", r.outcome.canonical()); put("errorKind", r.errorKind)
-                        })
-                    }
-                })
+        val inputs = Files.createDirectories(work.resolve("inputs"))
+        val path = inputs.resolve("step-$step.csv")
+        Files.write(path, bytes)
+        val results = input.str("results")?.let { name ->
+            require(name.isNotEmpty() && name.none { it == '/' || it == '\\' } && name != "." && name != "..") {
+                "results must be a plain file name, not '$name'"
             }
-        } finally {
-            dir.toFile().deleteRecursively()
+            Files.createDirectories(work.resolve("results")).resolve("$name.csv").toString()
+        }
+        val options = BulkOptions(
+            dryRun = obj["dryRun"]?.jsonPrimitive?.booleanOrNull ?: false,
+            skipExisting = obj["skipExisting"]?.jsonPrimitive?.booleanOrNull ?: true,
+            resultsPath = results,
+        )
+        val concurrent = obj["concurrent"]?.jsonPrimitive?.intOrNull
+        if (concurrent != null) {
+            require(concurrent >= 1) { "concurrent must be at least 1, not $concurrent" }
+            // All started at once; each ends as a finished run or an error.
+            val ends = coroutineScope {
+                (1..concurrent).map {
+                    async {
+                        try {
+                            Result.success(client.bulkInvite(path.toString(), options, null))
+                        } catch (e: EntraInviteException) {
+                            Result.failure(e)
+                        }
+                    }
+                }.awaitAll()
+            }
+            var completed = 0
+            var refused = 0
+            for (end in ends) {
+                val e = end.exceptionOrNull() as? EntraInviteException
+                when {
+                    e == null -> completed++
+                    e.kind() == "InvalidInput" && e.field == "results" -> refused++
+                    // Any other error is the step's.
+                    else -> throw e
+                }
+            }
+            return buildJsonObject { put("completed", completed); put("refused", refused) }
+        }
+        val rows = Collections.synchronizedList(mutableListOf<BulkResult>())
+        val summary = client.bulkInvite(
+            path.toString(),
+            options,
+            object : BulkProgress {
+                override fun onResult(result: BulkResult, summary: BulkSummary) {
+                    rows += result
+                }
+            },
+        )
+        return buildJsonObject {
+            put("summary", buildJsonObject {
+                put("invited", summary.invited.toLong()); put("existing", summary.existing.toLong())
+                put("failed", summary.failed.toLong()); put("invalid", summary.invalid.toLong())
+                put("valid", summary.valid.toLong()); put("resumed", summary.resumed.toLong())
+                put("added", summary.added.toLong()); put("fixed", summary.fixed.toLong())
+                put("removed", summary.removed.toLong()); put("inputChanged", summary.inputChanged)
+            })
+            put("rows", buildJsonArray {
+                rows.toList().sortedBy { it.row }.forEach { r ->
+                    add(buildJsonObject {
+                        put("row", r.row.toLong()); put("email", r.email)
+                        put("outcome", r.outcome.canonical()); put("errorKind", r.errorKind)
+                        put("userId", r.userId); put("redeemUrl", r.redeemUrl)
+                    })
+                }
+            })
         }
     }
 
