@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use entra_invite::testing::{TestEmulator, READONLY_CLIENT_ID, READONLY_CLIENT_SECRET};
+use entra_invite_testing::{TestEmulator, READONLY_CLIENT_ID, READONLY_CLIENT_SECRET};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::Value;

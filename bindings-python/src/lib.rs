@@ -47,11 +47,11 @@ mod _native {
         m.add("__version__", env!("CARGO_PKG_VERSION"))?;
         m.add(
             "_READONLY_CLIENT_ID",
-            entra_invite::testing::READONLY_CLIENT_ID,
+            entra_invite_testing::READONLY_CLIENT_ID,
         )?;
         m.add(
             "_READONLY_CLIENT_SECRET",
-            entra_invite::testing::READONLY_CLIENT_SECRET,
+            entra_invite_testing::READONLY_CLIENT_SECRET,
         )?;
         // No runtime thread may be inside Python while the interpreter finalises.
         let close = m.getattr("_close_exit_gate")?;

@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use entra_invite::testing::TestEmulator;
+use entra_invite_testing::TestEmulator;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 

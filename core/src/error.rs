@@ -101,7 +101,8 @@ pub struct Error {
 }
 
 impl Error {
-    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+    /// An error of `kind` (for crates built on this one, such as the test support).
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Error {
             kind,
             message: message.into(),
@@ -132,7 +133,8 @@ impl Error {
         Error::new(ErrorKind::Network, message)
     }
 
-    pub(crate) fn with_status(mut self, status: u16) -> Self {
+    /// The HTTP status the error came with.
+    pub fn with_status(mut self, status: u16) -> Self {
         self.details.status = Some(status);
         self
     }

@@ -24,8 +24,6 @@ pub mod odata;
 mod ops;
 pub mod runtime;
 mod settings;
-#[cfg(feature = "testing")]
-pub mod testing;
 mod validate;
 
 pub use auth::{AccessToken, AssertionAlgorithm, CertificateKey, Credential, Secret, TokenSource};

@@ -123,8 +123,9 @@ fn ignore_sigpipe() {
     }
 }
 
-/// Settings every HTTP client of ours shares.
-pub(crate) fn http_builder() -> reqwest::ClientBuilder {
+/// Settings every HTTP client of ours shares (test support builds its control client with it).
+#[doc(hidden)]
+pub fn http_builder() -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .connect_timeout(std::time::Duration::from_secs(10))
         .pool_idle_timeout(std::time::Duration::from_secs(90))

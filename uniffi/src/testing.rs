@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use entra_invite::spawn;
-use entra_invite::testing::{self, READONLY_CLIENT_ID, READONLY_CLIENT_SECRET};
+use entra_invite_testing::{self as testing, READONLY_CLIENT_ID, READONLY_CLIENT_SECRET};
 use serde_json::Value;
 
 use crate::config::ClientConfig;

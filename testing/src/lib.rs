@@ -1,5 +1,7 @@
-//! An in-process Graph emulator for tests (feature `testing`), with its control API, so every
-//! binding's test helper (`entra_invite.testing`, `entra-invite/testing`) is the same code.
+//! Test support for entra-invite users: an in-process Graph emulator with its control API, so
+//! every language's testing package (`entra-invite-testing` on PyPI and npm, the Kotlin and
+//! Swift testing artifacts) is the same code. The product crates never depend on this one, so
+//! production packages do not carry the emulator.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -8,12 +10,11 @@ use entra_invite_emulator::{
 };
 use serde_json::{json, Value};
 
-use crate::error::{Error, ErrorKind};
-use crate::settings::Settings;
+use entra_invite::{Error, ErrorKind, Settings};
 
 pub use entra_invite_emulator::{READONLY_CLIENT_ID, READONLY_CLIENT_SECRET};
 
-/// A running emulator. Must be started and stopped on the shared runtime (`crate::spawn`).
+/// A running emulator. Must be started and stopped on the shared runtime (`entra_invite::spawn`).
 pub struct TestEmulator {
     emu: Option<Emulator>,
     url: String,
@@ -40,7 +41,7 @@ impl TestEmulator {
         let emu = Emulator::start(cfg).await.map_err(fail)?;
         let url = emu.base_url().to_string();
         let ca_cert_pem = emu.ca_cert_pem().map(str::to_string);
-        let mut b = crate::runtime::http_builder();
+        let mut b = entra_invite::runtime::http_builder();
         if let Some(pem) = &ca_cert_pem {
             let certs = reqwest::Certificate::from_pem_bundle(pem.as_bytes()).map_err(fail)?;
             b = b.tls_certs_only(certs);
@@ -114,7 +115,7 @@ impl TestEmulator {
 
     /// The guest accepts their invitation (by email or user id).
     pub async fn redeem(&self, email_or_id: &str) -> Result<Value, Error> {
-        let body = if crate::validate::is_object_id(email_or_id) {
+        let body = if uuid::Uuid::parse_str(email_or_id.trim()).is_ok() {
             json!({"userId": email_or_id})
         } else {
             json!({"email": email_or_id})
