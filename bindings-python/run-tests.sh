@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the Python package (debug wheel), installs it into a cached virtualenv and runs
+# Builds the Python packages (debug wheels of entra-invite and entra-invite-testing), installs them into a cached virtualenv and runs
 # mypy --strict and the pytest suite. Needs only python3 (>= 3.10) and cargo.
 #
 #   bindings-python/run-tests.sh [pytest args...]
@@ -42,19 +42,22 @@ if ! "$PY" -m pip show --quiet maturin pytest pytest-asyncio mypy >/dev/null 2>&
     "$PY" -m pip install --quiet "${PINS[@]}"
 fi
 
-# Debug build (fast, shares the workspace's target dir with the other crates).
+# Debug builds (fast, sharing the workspace's target dir with the other crates) of both packages:
+# entra-invite (the product, no emulator) and entra-invite-testing (testing/: the emulator).
 TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 WHEELS="$TARGET_DIR/entra-invite-python-wheels"
 rm -rf "$WHEELS"
-log "building the wheel (debug)"
+log "building the wheels (debug): entra-invite, entra-invite-testing"
 "$VENV/bin/maturin" build --quiet --profile dev -m "$HERE/Cargo.toml" --interpreter "$PY" -o "$WHEELS" >&2
-"$PY" -m pip install --quiet --force-reinstall --no-deps "$WHEELS"/entra_invite-*.whl
+"$VENV/bin/maturin" build --quiet --profile dev -m "$HERE/testing/Cargo.toml" --interpreter "$PY" -o "$WHEELS" >&2
+"$PY" -m pip install --quiet --force-reinstall --no-deps "$WHEELS"/entra_invite-*.whl "$WHEELS"/entra_invite_testing-*.whl
 
 log "mypy --strict"
 "$PY" "$HERE/tests/readme_examples.py" --write "$CACHE/readme_examples_generated.py"
 MYPY=("$PY" -m mypy --strict)
 (cd "$HERE" && "${MYPY[@]}" --cache-dir "$CACHE/mypy-cache-tests" tests "$CACHE/readme_examples_generated.py")    # against the installed package
 (cd "$HERE/python" && "${MYPY[@]}" --cache-dir "$CACHE/mypy-cache-src" -p entra_invite)                         # the package's own sources
+(cd "$HERE/testing/python" && "${MYPY[@]}" --cache-dir "$CACHE/mypy-cache-testing" -p entra_invite_testing)    # the testing package's
 
 log "pytest"
 cd "$HERE"

@@ -16,9 +16,14 @@ parts=("$@")
 bin="$(mktemp -d)/bin"
 mkdir -p "$bin"
 for t in bash sh env python3 node npm npx java mvn tar gzip sha256sum grep sed awk cat ls mkdir rm cp mv \
-         head tail sort wc find dirname basename uname mktemp tr cut xargs file readelf unzip sleep kill; do
+         head tail sort wc find dirname basename uname mktemp tr cut xargs file readelf unzip sleep kill expr du; do
   p="$(command -v "$t" 2>/dev/null)" && ln -sf "$p" "$bin/$t"
 done
+# A version manager's shim (pyenv's python3 is a script that needs pyenv on PATH): link the
+# interpreter itself.
+if py="$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)" && [ -x "$py" ]; then
+  ln -sf "$py" "$bin/python3"
+fi
 export PATH="$bin"
 for forbidden in cargo rustc cc gcc clang zig; do
   if command -v "$forbidden" >/dev/null 2>&1; then

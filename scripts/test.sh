@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test suite: Rust (fmt, clippy, cargo test), Microsoft's SDKs against the emulator,
-# and the Python, Node, Kotlin and Swift packages. Used by `make test` and by CI (.ci/run).
+# the Python, Node, Kotlin and Swift packages, and this machine's release artifacts installed
+# as a user would. Used by `make test` and by CI (.ci/run).
 # A failing suite does not stop the others; the script fails if any failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -38,6 +39,11 @@ suite "Kotlin and Swift packages" bash uniffi/run-tests.sh
 # After the Node suite, whose debug addon it uses; a few requests per client, so bench/ cannot rot.
 suite "benchmark smoke" bash bench/run.sh --smoke
 suite "fuzz smoke" env FUZZ_SECONDS="${FUZZ_SECONDS:-5}" bash fuzz/run-smoke.sh
+# This machine's release artifacts, installed as a user would with no Rust toolchain on PATH.
+# (The cross targets are `make dist`'s, outside CI.) CI builds them with the plain release
+# profile: the published ones use the size-optimised `dist` profile, which links far slower.
+suite "make dist-host" env DIST_PROFILE="${DIST_PROFILE:-release}" bash scripts/dist.sh --host
+suite "install test (no Rust toolchain)" bash scripts/install-test.sh
 
 printf '\n'
 if [ ${#failed[@]} -gt 0 ]; then

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the uniffi library (debug), generates its Kotlin and Swift sources with the workspace's
-# own uniffi-bindgen, and runs the Kotlin (Maven + JUnit 5) and Swift (SwiftPM + XCTest) suites
-# against the in-process Graph emulator.
+# Builds the uniffi library and its separate testing library (debug), generates the Kotlin and
+# Swift sources of both with the workspace's own uniffi-bindgen, and runs the Kotlin (Maven +
+# JUnit 5) and Swift (SwiftPM + XCTest) suites against the in-process Graph emulator (which only
+# the testing library, libentra_invite_ffi_testing, contains).
 #
 #   uniffi/run-tests.sh [all|kotlin|swift]      (default: all)
 #
@@ -21,19 +22,32 @@ target=${CARGO_TARGET_DIR:-$repo/target}
 mkdir -p "$target"
 target=$(cd "$target" && pwd -P)
 lib="$target/debug/libentra_invite_ffi.so"
+testing_lib="$target/debug/libentra_invite_ffi_testing.so"
 bindgen="$target/debug/uniffi-bindgen"
 build="$here/build"
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "cargo build (entra-invite-ffi, uniffi-bindgen)"
-cargo build -p entra-invite-ffi -p entra-invite-uniffi-bindgen
+step "cargo build (entra-invite-ffi, entra-invite-ffi-testing, uniffi-bindgen)"
+cargo build -p entra-invite-ffi -p entra-invite-ffi-testing -p entra-invite-uniffi-bindgen
 
-step "uniffi-bindgen generate (Kotlin, Swift)"
+step "the production library contains no emulator"
+# The emulator's control routes are in the testing library only (the Kotlin suite checks it too).
+n_prod=$(grep -c -a -F '/_emulator/' "$lib" || true)
+n_testing=$(grep -c -a -F '/_emulator/' "$testing_lib" || true)
+echo "/_emulator/ in $(basename "$lib"): $n_prod; in $(basename "$testing_lib"): $n_testing"
+if [ "$n_prod" != 0 ] || [ "$n_testing" = 0 ]; then
+  echo "run-tests: the emulator must be in the testing library only" >&2
+  exit 1
+fi
+
+step "uniffi-bindgen generate (Kotlin, Swift; production and testing)"
 rm -rf "$build/bindings"
-mkdir -p "$build/bindings/kotlin" "$build/bindings/swift"
+mkdir -p "$build/bindings/kotlin" "$build/bindings/swift" "$build/bindings/kotlin-testing" "$build/bindings/swift-testing"
 "$bindgen" generate "$lib" --language kotlin --no-format --out-dir "$build/bindings/kotlin"
 "$bindgen" generate "$lib" --language swift --no-format --out-dir "$build/bindings/swift"
+"$bindgen" generate "$testing_lib" --language kotlin --no-format --out-dir "$build/bindings/kotlin-testing"
+"$bindgen" generate "$testing_lib" --language swift --no-format --out-dir "$build/bindings/swift-testing"
 
 status=0
 summary=()
@@ -50,6 +64,7 @@ run_kotlin() {
     -Dmaven.repo.local="$ENTRA_INVITE_CACHE/m2" \
     -Dentra.lib.dir="$target/debug" \
     -Dentra.bindings.dir="$build/bindings/kotlin" \
+    -Dentra.testing.bindings.dir="$build/bindings/kotlin-testing" \
     -Dentra.scenarios.dir="$repo/tests/scenarios" \
     test || rc=$?
   # One line from Surefire's XML reports: tests, failures + errors, skipped.
@@ -73,18 +88,24 @@ run_swift() {
   step "Swift: toolchain (cached in $ENTRA_INVITE_CACHE/swift)"
   bash "$pkg/toolchain.sh" setup >/dev/null
   bash "$pkg/toolchain.sh" version | head -n1
-  # The generated module goes into the package: the C header + a module map that links the
-  # library (system-library target EntraInviteFFI), the Swift into the EntraInvite target.
-  mkdir -p "$pkg/Sources/EntraInviteFFI" "$pkg/Sources/EntraInvite"
-  cp "$build/bindings/swift/EntraInviteFFI.h" "$pkg/Sources/EntraInviteFFI/"
-  {
-    echo 'module EntraInviteFFI {'
-    echo '    header "EntraInviteFFI.h"'
-    echo '    link "entra_invite_ffi"'
-    echo '    export *'
-    echo '}'
-  } >"$pkg/Sources/EntraInviteFFI/module.modulemap"
-  cp "$build/bindings/swift/EntraInvite.swift" "$pkg/Sources/EntraInvite/EntraInvite.swift"
+  # The generated modules go into the package: the C header + a module map that links the
+  # library (system-library targets EntraInviteFFI, EntraInviteTestingFFI), the Swift into the
+  # EntraInvite and EntraInviteTesting targets.
+  local module swift_dir link
+  for module in EntraInvite EntraInviteTesting; do
+    if [ "$module" = EntraInvite ]; then swift_dir=swift link=entra_invite_ffi
+    else swift_dir=swift-testing link=entra_invite_ffi_testing; fi
+    mkdir -p "$pkg/Sources/${module}FFI" "$pkg/Sources/$module"
+    cp "$build/bindings/$swift_dir/${module}FFI.h" "$pkg/Sources/${module}FFI/"
+    {
+      echo "module ${module}FFI {"
+      echo "    header \"${module}FFI.h\""
+      echo "    link \"$link\""
+      echo '    export *'
+      echo '}'
+    } >"$pkg/Sources/${module}FFI/module.modulemap"
+    cp "$build/bindings/$swift_dir/$module.swift" "$pkg/Sources/$module/$module.swift"
+  done
   step "Swift: swift test"
   local rc=0 log="$build/swift-test.log" first="RuntimeTests/test1LoadingTheLibraryStartsNoThread"
   : >"$log"

@@ -5,8 +5,8 @@
 //! - `NativeClient` (`client.rs`): `new NativeClient(options, tokenProvider?)`, `fromEnv()`,
 //!   `invite`, `lookup`, `inviteIfAbsent`, `status`, `guests` → `GuestPager`, `resetRedemption`;
 //! - `Cancel` (`runtime.rs`): the native side of an `AbortSignal`;
-//! - `NativeEmulator`, `startEmulator`, `runtimeStarted`, `runtimeThreadName`,
-//!   `_forceInternalError` (`testing.rs`);
+//! - `runtimeStarted`, `runtimeThreadName`, `_forceInternalError` (`probes.rs`): the probes
+//!   `entra-invite/testing` re-exports;
 //! - error kinds (`errors.rs`): `errorKinds()`.
 
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -15,12 +15,13 @@ mod auth;
 mod client;
 mod errors;
 mod models;
+mod probes;
 mod runtime;
-mod testing;
 
 pub use client::{GuestPager, NativeClient};
 pub use errors::error_kinds;
+pub use probes::{force_internal_error, runtime_started, runtime_thread_name};
 pub use runtime::Cancel;
-pub use testing::{
-    force_internal_error, runtime_started, runtime_thread_name, start_emulator, NativeEmulator,
-};
+
+// The emulator (`NativeEmulator`, `startEmulator`) is not here: it is the separate testing addon,
+// `bindings-node/testing/` (npm `entra-invite-testing`), so production installs do not carry it.

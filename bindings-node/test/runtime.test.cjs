@@ -75,8 +75,9 @@ describe('the one runtime', { skip: !linux && 'thread names are read from /proc 
     for (const n of r.before) added.splice(added.indexOf(n), 1)
     assert.ok(added.length >= 2, `added: ${added}`)
     assert.deepEqual([...new Set(added)], [RT], `new threads: ${added}`)
-    // 2 workers (ENTRA_INVITE_WORKER_THREADS) plus, at most, the runtime's own blocking pool.
-    assert.ok(added.length <= 4, `${added.length} runtime threads`)
+    // 2 workers (ENTRA_INVITE_WORKER_THREADS) of the runtime the calls use, 2 of the testing
+    // package's own copy of the core (where its emulator runs), plus, at most, their blocking pools.
+    assert.ok(added.length <= 6, `${added.length} runtime threads`)
   })
 })
 

@@ -19,12 +19,6 @@ pub(crate) struct PyAsyncClient {
     core: Core,
 }
 
-impl PyAsyncClient {
-    pub(crate) fn from_core(core: Core) -> Self {
-        PyAsyncClient { core }
-    }
-}
-
 #[pymethods]
 impl PyAsyncClient {
     #[new]

@@ -99,12 +99,6 @@ pub(crate) struct PyClient {
     core: Core,
 }
 
-impl PyClient {
-    pub(crate) fn from_core(core: Core) -> Self {
-        PyClient { core }
-    }
-}
-
 #[pymethods]
 impl PyClient {
     #[new]

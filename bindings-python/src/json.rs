@@ -1,9 +1,8 @@
-//! JSON values between serde_json and plain Python objects (`to_dict()`, the emulator's
-//! control API).
+//! JSON values from serde_json to plain Python objects (`to_dict()`).
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// serde_json value -> plain Python objects (dict, list, str, int, float, bool, None).
 pub(crate) fn json_to_py(py: Python<'_>, v: &Value) -> PyResult<Py<PyAny>> {
@@ -39,50 +38,4 @@ pub(crate) fn json_to_py(py: Python<'_>, v: &Value) -> PyResult<Py<PyAny>> {
             d.into_any().unbind()
         }
     })
-}
-
-/// Plain Python objects (dict, list, str, numbers, bool, None) -> serde_json value.
-pub(crate) fn py_to_json(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
-    if obj.is_none() {
-        return Ok(Value::Null);
-    }
-    if let Ok(b) = obj.cast::<pyo3::types::PyBool>() {
-        return Ok(Value::Bool(b.is_true()));
-    }
-    if let Ok(i) = obj.extract::<i64>() {
-        if obj.is_instance_of::<pyo3::types::PyInt>() {
-            return Ok(json!(i));
-        }
-    }
-    if let Ok(f) = obj.cast::<pyo3::types::PyFloat>() {
-        return Ok(json!(f.value()));
-    }
-    if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(Value::String(s.to_str()?.to_string()));
-    }
-    if let Ok(d) = obj.cast::<PyDict>() {
-        let mut m = serde_json::Map::new();
-        for (k, v) in d.iter() {
-            m.insert(k.str()?.to_str()?.to_string(), py_to_json(&v)?);
-        }
-        return Ok(Value::Object(m));
-    }
-    if let Ok(l) = obj.cast::<PyList>() {
-        return l
-            .iter()
-            .map(|x| py_to_json(&x))
-            .collect::<PyResult<Vec<_>>>()
-            .map(Value::Array);
-    }
-    if let Ok(t) = obj.cast::<pyo3::types::PyTuple>() {
-        return t
-            .iter()
-            .map(|x| py_to_json(&x))
-            .collect::<PyResult<Vec<_>>>()
-            .map(Value::Array);
-    }
-    Err(pyo3::exceptions::PyTypeError::new_err(format!(
-        "cannot send a {} as JSON",
-        obj.get_type().name()?
-    )))
 }

@@ -11,7 +11,6 @@ mod logging;
 mod models;
 mod options;
 mod runtime;
-mod testing;
 mod tokens;
 
 use pyo3::prelude::*;
@@ -35,8 +34,6 @@ mod _native {
         _close_exit_gate, _current_thread_name, _force_internal_error, _force_internal_error_async,
         _live_tasks, _runtime_started, _runtime_thread_name,
     };
-    #[pymodule_export]
-    use crate::testing::PyEmulator;
 
     use pyo3::prelude::*;
 
@@ -45,14 +42,6 @@ mod _native {
         let py = m.py();
         m.add("THREAD_NAME", entra_invite::runtime::THREAD_NAME)?;
         m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-        m.add(
-            "_READONLY_CLIENT_ID",
-            entra_invite_testing::READONLY_CLIENT_ID,
-        )?;
-        m.add(
-            "_READONLY_CLIENT_SECRET",
-            entra_invite_testing::READONLY_CLIENT_SECRET,
-        )?;
         // No runtime thread may be inside Python while the interpreter finalises.
         let close = m.getattr("_close_exit_gate")?;
         py.import("atexit")?.call_method1("register", (close,))?;

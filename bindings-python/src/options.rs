@@ -6,9 +6,8 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use entra_invite::{ExternalUserState, InvitationRequest, Settings, UserType};
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyString};
+use pyo3::types::{PyBytes, PyString};
 
 use crate::errors;
 use crate::tokens::PyTokenProvider;
@@ -50,40 +49,6 @@ pub(crate) struct ClientOptions {
 }
 
 impl ClientOptions {
-    /// From `**kwargs` (the emulator's `client(**overrides)`).
-    pub(crate) fn from_kwargs(kw: &Bound<'_, PyDict>) -> PyResult<Self> {
-        let mut o = ClientOptions::default();
-        for (k, v) in kw.iter() {
-            let key: String = k.extract()?;
-            if v.is_none() {
-                continue;
-            }
-            match key.as_str() {
-                "tenant" => o.tenant = Some(v.extract()?),
-                "client_id" => o.client_id = Some(v.extract()?),
-                "client_secret" => o.client_secret = Some(v.extract()?),
-                "certificate_path" => o.certificate_path = Some(v.extract()?),
-                "certificate_password" => o.certificate_password = Some(v.extract()?),
-                "federated_token_file" => o.federated_token_file = Some(v.extract()?),
-                "token" => o.token = Some(v.extract()?),
-                "token_provider" => o.token_provider = Some(v.unbind()),
-                "cloud" => o.cloud = Some(v.extract()?),
-                "graph_url" => o.graph_url = Some(v.extract()?),
-                "authority_url" => o.authority_url = Some(v.extract()?),
-                "ca_cert" => o.ca_cert = Some(v.unbind()),
-                "timeout" => o.timeout = Some(v.extract()?),
-                "max_retries" => o.max_retries = Some(v.extract()?),
-                "invitations_per_5s" => o.invitations_per_5s = Some(v.extract()?),
-                other => {
-                    return Err(PyTypeError::new_err(format!(
-                        "unexpected keyword argument '{other}'"
-                    )))
-                }
-            }
-        }
-        Ok(o)
-    }
-
     pub(crate) fn has_credential(&self) -> bool {
         self.client_secret.is_some()
             || self.certificate_path.is_some()

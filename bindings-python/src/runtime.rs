@@ -5,7 +5,6 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc::{sync_channel, RecvTimeoutError};
 use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 use std::thread::Thread;
@@ -144,48 +143,6 @@ impl Live {
 impl Drop for Live {
     fn drop(&mut self) {
         LIVE.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
-/// Runs `fut` on the core's runtime and waits for it with the GIL released, waking every
-/// few milliseconds to run Python's signal handlers: Ctrl-C raises `KeyboardInterrupt` here
-/// and aborts the Rust task.
-pub(crate) fn wait<T, F>(py: Python<'_>, fut: F) -> PyResult<T>
-where
-    F: Future<Output = Result<T, Error>> + Send + 'static,
-    T: Send + 'static,
-{
-    let (tx, rx) = sync_channel(1);
-    let live = Live::new();
-    let task = entra_invite::spawn(async move {
-        let _live = live;
-        let r = fut.await;
-        let _ = tx.send(r);
-        Ok(())
-    });
-    let mut rx = rx;
-    loop {
-        let (back, got) = py.detach(move || {
-            let got = rx.recv_timeout(SIGNAL_SLICE);
-            (rx, got)
-        });
-        rx = back;
-        match got {
-            Ok(r) => return r.map_err(|e| errors::to_py(py, e)),
-            Err(RecvTimeoutError::Timeout) => {
-                if let Err(interrupted) = py.check_signals() {
-                    drop(task); // aborts the Rust work
-                    return Err(interrupted);
-                }
-            }
-            Err(RecvTimeoutError::Disconnected) => {
-                drop(task);
-                return Err(errors::internal(
-                    py,
-                    "the call's task ended without a result",
-                ));
-            }
-        }
     }
 }
 

@@ -284,8 +284,3 @@ impl EntraInviteError {
 
 /// Shorthand for the exports.
 pub type Result<T, E = EntraInviteError> = std::result::Result<T, E>;
-
-/// A core `InvalidInput` error naming `field`, already converted.
-pub(crate) fn invalid(field: &str, detail: impl Into<String>) -> EntraInviteError {
-    Error::invalid_input(field, detail).into()
-}

@@ -9,8 +9,6 @@ from typing_extensions import Self
 
 __version__: Final[str]
 THREAD_NAME: Final[str]
-_READONLY_CLIENT_ID: Final[str]
-_READONLY_CLIENT_SECRET: Final[str]
 
 StrPath = str | os.PathLike[str]
 TokenResult = str | tuple[str, float | None] | Any
@@ -380,68 +378,6 @@ class AsyncClient:
     async def close(self) -> None: ...
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> bool: ...
-
-class _Emulator:
-    def __init__(self, *, https: bool = False) -> None: ...
-    @property
-    def url(self) -> str: ...
-    @property
-    def tenant(self) -> str: ...
-    @property
-    def client_id(self) -> str: ...
-    @property
-    def client_secret(self) -> str: ...
-    @property
-    def ca_cert_pem(self) -> str | None: ...
-    @property
-    def running(self) -> bool: ...
-    def client(
-        self,
-        *,
-        tenant: str | None = None,
-        client_id: str | None = None,
-        client_secret: str | None = None,
-        certificate_path: StrPath | None = None,
-        certificate_password: str | None = None,
-        federated_token_file: StrPath | None = None,
-        token: str | None = None,
-        token_provider: TokenProvider | None = None,
-        cloud: str | None = None,
-        graph_url: str | None = None,
-        authority_url: str | None = None,
-        ca_cert: StrPath | bytes | None = None,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-        invitations_per_5s: int | None = None,
-    ) -> Client: ...
-    def async_client(
-        self,
-        *,
-        tenant: str | None = None,
-        client_id: str | None = None,
-        client_secret: str | None = None,
-        certificate_path: StrPath | None = None,
-        certificate_password: str | None = None,
-        federated_token_file: StrPath | None = None,
-        token: str | None = None,
-        token_provider: TokenProvider | None = None,
-        cloud: str | None = None,
-        graph_url: str | None = None,
-        authority_url: str | None = None,
-        ca_cert: StrPath | bytes | None = None,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-        invitations_per_5s: int | None = None,
-    ) -> AsyncClient: ...
-    def redeem(self, email_or_id: str) -> dict[str, Json]: ...
-    def outbox(self) -> list[dict[str, Json]]: ...
-    def set_faults(self, faults: dict[str, Json] | None = None) -> None: ...
-    def stats(self) -> dict[str, Json]: ...
-    def add_user(self, user: dict[str, Json]) -> dict[str, Json]: ...
-    def add_domain(self, domain: str, *, verified: bool = True) -> dict[str, Json]: ...
-    def reset(self) -> None: ...
-    def control(self, method: str, path: str, body: Json = None) -> Json: ...
-    def stop(self) -> None: ...
 
 def _close_exit_gate() -> None: ...
 def _live_tasks() -> int: ...

@@ -1,4 +1,5 @@
 import EntraInvite
+import EntraInviteTesting
 import Foundation
 import XCTest
 

@@ -1,5 +1,7 @@
 package com.entrainvite
 
+import com.entrainvite.testing.clientConfig
+import com.entrainvite.testing.startEmulator
 import java.nio.file.Files
 import java.time.Instant
 import java.util.Collections

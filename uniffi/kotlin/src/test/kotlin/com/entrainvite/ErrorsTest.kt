@@ -1,5 +1,6 @@
 package com.entrainvite
 
+import com.entrainvite.testing.clientConfig
 import java.time.Duration
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith

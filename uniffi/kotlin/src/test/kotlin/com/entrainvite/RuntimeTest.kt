@@ -1,5 +1,7 @@
 package com.entrainvite
 
+import com.entrainvite.testing.clientConfig
+import com.entrainvite.testing.startEmulator
 import kotlin.test.assertEquals
 import kotlin.test.assertFalse
 import kotlin.test.assertTrue

@@ -1,5 +1,6 @@
 package com.entrainvite
 
+import com.entrainvite.testing.clientConfig
 import java.io.File
 import java.nio.file.Files
 import java.nio.file.Path

@@ -1,5 +1,8 @@
 package com.entrainvite
 
+import com.entrainvite.testing.TestEmulator
+import com.entrainvite.testing.clientConfig
+import com.entrainvite.testing.startEmulator
 import java.io.File
 import kotlinx.coroutines.runBlocking
 import kotlinx.serialization.json.Json

@@ -1,6 +1,13 @@
-//! Test support, shipped for users' own tests too: the core's in-process Graph emulator with
-//! its control API (JSON text in and out), two probes showing where calls run, and a hook
-//! forcing an internal panic (to prove none crosses into Kotlin or Swift).
+//! Test support for the Swift and Kotlin bindings, as a library of its own
+//! (`libentra_invite_ffi_testing`): the in-process Graph emulator with its control API (JSON
+//! text in and out). Shipped as the optional testing artifact (Maven
+//! `com.entrainvite:entra-invite-testing`, SwiftPM product `EntraInviteTesting`), so the
+//! production library never contains the emulator.
+//!
+//! What needs the production types (a `ClientConfig` for the emulator) is built in the
+//! languages' own test-support code from this object's fields (`TestEmulator.clientConfig()`
+//! in Kotlin and Swift). This library carries its own copy of the core and its runtime, on
+//! which the emulator runs: accepted for test support.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -9,9 +16,35 @@ use entra_invite::spawn;
 use entra_invite_testing::{self as testing, READONLY_CLIENT_ID, READONLY_CLIENT_SECRET};
 use serde_json::Value;
 
-use crate::config::ClientConfig;
-use crate::errors::{invalid, Result};
-use crate::secret::Secret;
+uniffi::setup_scaffolding!("entra_invite_testing");
+
+/// A failure of the emulator or of a call to it (not an error of the client under test).
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum EmulatorError {
+    /// A bad argument (e.g. a body that is not JSON), or the emulator is stopped.
+    #[error("{detail}")]
+    InvalidArgument { detail: String },
+    /// The emulator failed to start or to answer (`kind`: the core's error kind).
+    #[error("{kind}: {detail}")]
+    Failed { kind: String, detail: String },
+}
+
+impl From<entra_invite::Error> for EmulatorError {
+    fn from(e: entra_invite::Error) -> Self {
+        EmulatorError::Failed {
+            kind: e.kind().to_string(),
+            detail: e.message().to_string(),
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, EmulatorError>;
+
+fn invalid(field: &str, why: impl std::fmt::Display) -> EmulatorError {
+    EmulatorError::InvalidArgument {
+        detail: format!("{field} {why}"),
+    }
+}
 
 /// A running emulator: Graph's invitation and user endpoints plus the token endpoint, on a
 /// loopback port (see `startEmulator`).
@@ -26,7 +59,7 @@ pub struct TestEmulator {
 }
 
 /// Starts an emulator on a free loopback port; `https` serves TLS with a fresh self-signed
-/// certificate (trusted by the `clientConfig()` it hands out).
+/// certificate (`caCertPem`, trusted by the `clientConfig()` the test support builds).
 #[uniffi::export]
 pub async fn start_emulator(https: bool) -> Result<Arc<TestEmulator>> {
     let emu = spawn(async move { testing::TestEmulator::start(https).await }).await?;
@@ -85,28 +118,6 @@ impl TestEmulator {
     /// The certificate to trust when started with https.
     pub fn ca_cert_pem(&self) -> Option<String> {
         self.ca_cert_pem.clone()
-    }
-
-    /// A client configuration for the default app against this emulator.
-    pub fn client_config(&self) -> ClientConfig {
-        ClientConfig {
-            tenant: Some(self.tenant.clone()),
-            client_id: Some(self.client_id.clone()),
-            client_secret: Some(Secret::new(self.client_secret.clone())),
-            certificate_path: None,
-            certificate_password: None,
-            federated_token_file: None,
-            token: None,
-            token_provider: None,
-            cloud: None,
-            graph_url: Some(self.url.clone()),
-            authority_url: None,
-            ca_cert: None,
-            ca_cert_pem: self.ca_cert_pem.clone(),
-            timeout: None,
-            max_retries: None,
-            invitations_per5s: None,
-        }
     }
 
     /// Any control-API call: `method` `/_emulator/{path}` with an optional JSON body; answers
@@ -190,25 +201,4 @@ impl TestEmulator {
         .await?;
         Ok(())
     }
-}
-
-/// Whether the library's runtime has started in this process (loading it starts nothing).
-#[uniffi::export]
-pub fn runtime_started() -> bool {
-    entra_invite::runtime::is_started()
-}
-
-/// The name of the thread an async call runs on (`entra-invite-rt`).
-#[uniffi::export]
-pub async fn runtime_thread_name() -> Result<String> {
-    let name = spawn(async { Ok(std::thread::current().name().unwrap_or("").to_string()) }).await?;
-    Ok(name)
-}
-
-/// Test hook: a call whose task panics inside the library, on the path a bug's panic would
-/// take. It fails with an `Internal` error (never a crash), and the library keeps working.
-#[uniffi::export]
-pub async fn debug_force_internal_error() -> Result<()> {
-    entra_invite::runtime::spawn_panicking_task().await?;
-    Ok(())
 }

@@ -1,6 +1,5 @@
-//! `entra-invite/testing`: the core's in-process Graph emulator for users' own tests, plus the
-//! probes the package's tests use to show where calls run and that a panic in the core ends as
-//! an `InternalError`.
+//! The in-process Graph emulator (`entra_invite_testing::TestEmulator`) for users' own tests. It
+//! runs on this addon's copy of the core runtime; clients reach it over loopback HTTP.
 
 use std::sync::{Arc, Mutex};
 
@@ -163,35 +162,4 @@ impl NativeEmulator {
             }
         })
     }
-}
-
-/// Whether the core runtime has started in this process (loading the addon starts nothing).
-#[napi(catch_unwind)]
-pub fn runtime_started() -> bool {
-    entra_invite::runtime::is_started()
-}
-
-/// The name of the thread a promise-returning call runs on (`entra-invite-rt`).
-#[napi(catch_unwind, ts_return_type = "Promise<string>")]
-pub fn runtime_thread_name(env: &Env) -> Result<AsyncBlock<Value>> {
-    promise(env, None, async {
-        Ok(Value::from(
-            std::thread::current().name().unwrap_or("").to_string(),
-        ))
-    })
-}
-
-/// For tests: a promise awaiting a core task that panics, as a call would if the core had a bug.
-/// It rejects with an `Internal` error; the process and the runtime live on.
-#[napi(
-    catch_unwind,
-    js_name = "_forceInternalError",
-    ts_return_type = "Promise<void>"
-)]
-pub fn force_internal_error(env: &Env) -> Result<AsyncBlock<Value>> {
-    promise(env, None, async {
-        entra_invite::runtime::spawn_panicking_task()
-            .await
-            .map(|()| Value::Null)
-    })
 }

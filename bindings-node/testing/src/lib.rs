@@ -1,0 +1,18 @@
+//! Node.js testing addon of entra-invite, published to npm as `entra-invite-testing`: the
+//! in-process Graph emulator and its control API (`NativeEmulator`, `startEmulator`), for users'
+//! own tests. The production addon (`bindings-node/src`) does not contain it.
+//!
+//! This addon links its own copy of the core and so has its own runtime (accepted for test
+//! support): the emulator runs there, while the clients a test builds come from the main package
+//! and run on its runtime. The runtime backend and the error format are the main addon's very
+//! files, compiled in here too, so both addons behave the same (`errors.js` reads both).
+
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod emulator;
+#[path = "../../src/errors.rs"]
+mod errors;
+#[path = "../../src/runtime.rs"]
+mod runtime;
+
+pub use emulator::{start_emulator, NativeEmulator};

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Runs the aarch64 artifacts from dist/ for real, under qemu-user in an arm64 Debian root: the
+# Python wheels (main + testing) and the Node packages (main + linux-arm64-gnu + testing)
+# install with no compiler and invite a guest against the in-process emulator. Too slow for
+# CI; run it after `make dist` (needs root, qemu-user-static, binfmt-support and mmdebstrap
+# from Debian's packages).
+#
+#   scripts/qemu-smoke.sh
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+DIST="$ROOT/dist"
+CACHE="${ENTRA_INVITE_CACHE:-$HOME/.cache/entra-invite}"
+rootfs="$CACHE/arm64-root"
+if [ ! -x "$rootfs/usr/bin/python3" ]; then
+  rm -rf "$rootfs"
+  mmdebstrap --quiet --arch=arm64 --variant=apt \
+    --include=python3,python3-venv,nodejs,npm,ca-certificates bookworm "$rootfs"
+fi
+work="$rootfs/smoke"
+rm -rf "$work"
+mkdir -p "$work/python" "$work/node"
+cp "$DIST"/python/*manylinux*aarch64*.whl "$work/python/"
+cp "$DIST"/node/entra-invite-[0-9]*.tgz "$DIST"/node/entra-invite-linux-arm64-gnu-*.tgz "$DIST"/node/entra-invite-testing-*.tgz "$work/node/"
+
+cat > "$work/smoke.py" <<'PY'
+import platform
+from entra_invite.testing import Emulator
+print("python on", platform.machine())
+with Emulator() as emu:
+    c = emu.client()
+    inv = c.invite("taylor@fabrikam.com", redirect_url="https://myapps.microsoft.com/")
+    assert inv.invite_redeem_url.startswith("https://")
+    assert c.lookup("taylor@fabrikam.com").exists
+    print("python: invited", inv.invited_user_email_address, "status", c.status("taylor@fabrikam.com").state)
+PY
+cat > "$work/smoke.mjs" <<'JS'
+import { Emulator } from 'entra-invite-testing'
+console.log('node on', process.arch)
+const emu = await Emulator.start()
+try {
+  const c = emu.client()
+  const inv = await c.invite({ invitedUserEmailAddress: 'sam@fabrikam.com', inviteRedirectUrl: 'https://myapps.microsoft.com/' })
+  if (!inv.inviteRedeemUrl.startsWith('https://')) throw new Error('no redeem URL')
+  console.log('node: invited', inv.invitedUserEmailAddress, 'status', (await c.status('sam@fabrikam.com')).state)
+} finally {
+  await emu.stop()
+}
+JS
+chroot "$rootfs" /bin/sh -ec '
+  cd /smoke
+  uname -m
+  python3 -m venv venv
+  venv/bin/pip install --quiet --no-index --find-links python entra-invite entra-invite-testing
+  venv/bin/python smoke.py
+  mkdir app && cd app && npm init -y >/dev/null
+  npm install --no-audit --no-fund --offline ../node/*.tgz >/dev/null
+  node ../smoke.mjs
+'
