@@ -332,6 +332,8 @@ impl ResultsFile {
         // (row, start, end) of this run's final lines; (start, end) of the removed lines.
         let mut this_run: Vec<(u64, u64, u64)> = Vec::new();
         let mut removed: Vec<(u64, u64)> = Vec::new();
+        // Past the heading first, so each record's position is its own line's.
+        rdr.headers().map_err(|e| io(&path, e))?;
         let mut rec = csv::StringRecord::new();
         let mut i = 0u64;
         loop {
