@@ -491,7 +491,10 @@ async fn output_cells_cannot_run_as_formulas_and_huge_text_is_summarised() {
     assert_eq!(s.invalid, 5, "{s:?}");
     let size = std::fs::metadata(&results).unwrap().len();
     assert!(size < 8 * 1024, "the results file is {size} bytes");
-    for l in lines(&results) {
+    let l = lines(&results);
+    assert_eq!(l.len(), 5, "one line per row, the heading once: {l:?}");
+    assert!(l.iter().all(|r| r[0].parse::<u64>().is_ok()), "{l:?}");
+    for l in l {
         for cell in &l {
             assert!(
                 !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
