@@ -10,7 +10,7 @@ export ENTRA_INVITE_CACHE="${ENTRA_INVITE_CACHE:-$HOME/.cache/entra-invite}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ENTRA_INVITE_CACHE/target}"
 export CARGO_TERM_COLOR=never NO_COLOR=1
 # The fault soak's size: 10,000 rows by default; CI keeps it to a few minutes.
-export ENTRA_INVITE_SOAK_ROWS="${ENTRA_INVITE_SOAK_ROWS:-2000}"
+export ENTRA_INVITE_SOAK_ROWS="${ENTRA_INVITE_SOAK_ROWS:-1000}"
 mkdir -p "$ENTRA_INVITE_CACHE"
 
 failed=()

@@ -102,10 +102,10 @@ async fn run(cli: Cli) -> Result<(String, u8), Error> {
         settle_timeout,
     } = cli.command
     {
-        if !settle_timeout.is_finite() || settle_timeout < 0.0 {
+        if !(0.0..=86_400.0).contains(&settle_timeout) {
             return Err(Error::invalid_input(
                 "--settle-timeout",
-                "must be a number of seconds, 0 or more",
+                "must be a number of seconds from 0 to 86400",
             ));
         }
         let a = bulk::Args {

@@ -51,6 +51,19 @@ async fn control(base: &str, path: &str, body: Option<Value>) -> Value {
     r.unwrap().json().await.unwrap_or(Value::Null)
 }
 
+/// Whether process `pid` took the run's lock (it names itself in the lock file) within 10 s.
+async fn holds_lock(results: &std::path::Path, pid: u32) -> bool {
+    let lock = results.with_file_name("results.csv.lock");
+    for _ in 0..200 {
+        let text = std::fs::read_to_string(&lock).unwrap_or_default();
+        if text.contains(&format!("process {pid},")) {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    false
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killed_doubled_and_faulted_runs_settle_every_row_once() {
     let rows = env_num("ENTRA_INVITE_CHAOS_ROWS", 300) as usize;
@@ -110,9 +123,8 @@ async fn killed_doubled_and_faulted_runs_settle_every_row_once() {
         rounds += 1;
         assert!(rounds < 200, "no end in sight");
         let mut a = start();
-        if rounds % 2 == 1 {
-            // A second terminal on the same results file.
-            tokio::time::sleep(Duration::from_millis(150)).await;
+        if rounds % 2 == 1 && holds_lock(&results, a.id()).await {
+            // A second terminal on the same results file, while the first holds it.
             let b = start().wait_with_output().unwrap();
             if a.try_wait().unwrap().is_none() {
                 assert_eq!(

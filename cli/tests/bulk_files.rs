@@ -69,6 +69,20 @@ async fn files_a_user_gave_are_never_overwritten_or_deleted() {
         "name,phone\nAnn,555\n"
     );
 
+    // A settle timeout no run could honour.
+    let o = run(
+        against(&emu),
+        &[
+            "bulk",
+            s(&same),
+            "--results",
+            s(&d.join("r.csv")),
+            "--settle-timeout",
+            "1e18",
+        ],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     // A folder as the results: refused, no stray `<dir>.tmp`.
     let folder = d.join("out");
     std::fs::create_dir(&folder).unwrap();

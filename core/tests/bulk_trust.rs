@@ -378,8 +378,8 @@ fn crashed_results(path: &Path, email: &str, cut_tail: &str) {
     std::fs::write(
         path,
         format!(
-            "row,email,outcome,user_id,redeem_url,error_kind,error_code,message,request_id,input\n\
-             2,{email},sending,,,,,sending since 2020-01-01T00:00:00Z,,\n{cut_tail}"
+            "row,email,outcome,user_id,redeem_url,error_kind,error_code,message,request_id,sent_at,input\n\
+             2,{email},sending,,,,,,,2020-01-01T00:00:00Z,\n{cut_tail}"
         ),
     )
     .unwrap();
@@ -491,7 +491,10 @@ async fn output_cells_cannot_run_as_formulas_and_huge_text_is_summarised() {
     assert_eq!(s.invalid, 5, "{s:?}");
     let size = std::fs::metadata(&results).unwrap().len();
     assert!(size < 8 * 1024, "the results file is {size} bytes");
-    for l in lines(&results) {
+    let l = lines(&results);
+    assert_eq!(l.len(), 5, "one line per row, the heading once: {l:?}");
+    assert!(l.iter().all(|r| r[0].parse::<u64>().is_ok()), "{l:?}");
+    for l in l {
         for cell in &l {
             assert!(
                 !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
@@ -502,5 +505,119 @@ async fn output_cells_cannot_run_as_formulas_and_huge_text_is_summarised() {
     // Invalid rows are counted on every run, not taken as settled.
     let s = run(&unpaced(&env), &input, opts(&results)).await.unwrap();
     assert_eq!((s.invalid, s.resumed), (5, 0), "{s:?}");
+    env.emu.stop().await;
+}
+
+#[tokio::test]
+async fn an_invitation_graph_said_it_created_is_never_sent_again() {
+    let env = Env::start().await;
+    let d = dir("created");
+    let input = d.join("in.csv");
+    std::fs::write(
+        &input,
+        format!("{HEAD}loud@fabrikam.com,https://myapps.microsoft.com/,true\n"),
+    )
+    .unwrap();
+    let results = d.join("results.csv");
+    // Created, answer unreadable, and the guest stays invisible longer than this run waits.
+    env.faults(
+        json!({"scripted": [{"method": "POST", "pathContains": "/invitations", "status": 201,
+        "actFirst": true, "body": "{not json"}], "replicationLagMs": 4000}),
+    )
+    .await;
+    let o = || BulkOptions {
+        skip_existing: false,
+        settle_timeout: Duration::from_millis(500),
+        ..opts(&results)
+    };
+    let client = unpaced(&env);
+    let s = run(&client, &input, o()).await.unwrap();
+    assert_eq!(
+        (s.invited, s.failed),
+        (1, 0),
+        "the email has the link: {s:?}"
+    );
+    // Re-run at once, the guest still invisible: nothing is sent again.
+    let s = run(&client, &input, o()).await.unwrap();
+    assert_eq!((s.resumed, s.invited), (1, 0), "{s:?}");
+    assert_eq!(env.route_count("POST /v1.0/invitations").await, 1);
+    assert_eq!(
+        outbox_to(&env.control("GET", "outbox", None).await),
+        ["loud@fabrikam.com"]
+    );
+    env.emu.stop().await;
+}
+
+#[tokio::test]
+async fn a_refused_invitation_is_sent_again_not_taken_for_a_lost_one() {
+    let env = Env::start().await;
+    let d = dir("refused");
+    let client = unpaced(&env);
+    // A guest from an earlier onboarding, re-invited on purpose (--no-skip-existing).
+    client
+        .invite(
+            &entra_invite::InvitationRequest::new(
+                "back@fabrikam.com",
+                "https://myapps.microsoft.com/",
+            )
+            .send_message(false),
+        )
+        .await
+        .unwrap();
+    let input = d.join("in.csv");
+    std::fs::write(
+        &input,
+        format!("{HEAD}back@fabrikam.com,https://myapps.microsoft.com/,true\n"),
+    )
+    .unwrap();
+    let results = d.join("results.csv");
+    env.faults(
+        json!({"scripted": [{"method": "POST", "pathContains": "/invitations", "status": 400}]}),
+    )
+    .await;
+    let o = || BulkOptions {
+        skip_existing: false,
+        ..opts(&results)
+    };
+    let s = run(&client, &input, o()).await.unwrap();
+    assert_eq!(s.failed, 1, "{s:?}");
+    // Graph refused it, so nothing is pending: the re-run sends it (and the guest gets the
+    // email), rather than finding the old guest and calling the row invited.
+    let s = run(&client, &input, o()).await.unwrap();
+    assert_eq!((s.invited, s.failed), (1, 0), "{s:?}");
+    assert_eq!(
+        outbox_to(&env.control("GET", "outbox", None).await),
+        ["back@fabrikam.com"]
+    );
+    env.emu.stop().await;
+}
+
+#[tokio::test]
+async fn odd_settings_and_files_are_refused_before_anything_is_sent() {
+    let env = Env::start().await;
+    let d = dir("odd");
+    let (input, results) = (d.join("in.csv"), d.join("results.csv"));
+    std::fs::write(&input, csv_of(&["ann@fabrikam.com"])).unwrap();
+    let client = unpaced(&env);
+    let e = run(
+        &client,
+        &input,
+        BulkOptions {
+            settle_timeout: Duration::from_secs(10_u64.pow(12)),
+            ..opts(&results)
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.field(), Some("settle_timeout"), "{e}");
+    // A file of the user's own where the lock goes.
+    std::fs::write(d.join("results.csv.lock"), "my notes\n").unwrap();
+    let e = run(&client, &input, opts(&results)).await.unwrap_err();
+    assert!(e.message().contains("not an entra-invite lock file"), "{e}");
+    assert_eq!(
+        std::fs::read_to_string(d.join("results.csv.lock")).unwrap(),
+        "my notes\n"
+    );
+    assert_eq!(env.counter("totalRequests").await, 0);
     env.emu.stop().await;
 }

@@ -10,10 +10,17 @@ fn is_trigger(c: char) -> bool {
     matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r')
 }
 
-/// The cell as written: one line, bounded, and inert in a spreadsheet.
+/// Text that came from the user (an address, a message quoting the input) as written:
+/// bounded, one line, and inert in a spreadsheet.
+pub(crate) fn user_cell(text: &str) -> String {
+    cell(&bounded(text))
+}
+
+/// A cell as written: one line, and inert in a spreadsheet. (Graph's values, such as redeem
+/// URLs, are never cut.)
 pub(crate) fn cell(text: &str) -> String {
     // One line per row: a message never carries a line break into the results file.
-    let one_line = bounded(text).replace(['\r', '\n'], " ");
+    let one_line = text.replace(['\r', '\n'], " ");
     if one_line.starts_with(is_trigger) || one_line.starts_with('\'') {
         format!("'{one_line}")
     } else {
@@ -64,9 +71,14 @@ mod tests {
     #[test]
     fn long_text_is_summarised() {
         let big = "x".repeat(10 * 1024 * 1024);
-        let c = cell(&big);
+        let c = user_cell(&big);
         assert!(c.len() < 200, "{}", c.len());
         assert!(c.ends_with("(10485760 characters)"));
         assert_eq!(cell("a\r\nb"), "a  b");
+        let url = format!(
+            "https://login.microsoftonline.com/redeem?rd={}",
+            "x".repeat(600)
+        );
+        assert_eq!(cell(&url), url, "Graph's values are kept whole");
     }
 }

@@ -16,6 +16,7 @@ use tokio::time::Instant;
 use super::cells::bounded;
 use super::files::{self, RunLock};
 use super::input::{InputReader, InputRow};
+use super::journal::Journal;
 use super::results::{self, Earlier, ResultsFile};
 use super::settle::{self, Check, Job, Step};
 use super::{address_key, BulkOptions, BulkResult, BulkSummary, Outcome};
@@ -45,6 +46,7 @@ pub struct BulkRun {
     summary: BulkSummary,
     reconciled: Arc<Reconciled>,
     task: tokio::task::JoinHandle<()>,
+    ended: bool,
 }
 
 impl Drop for BulkRun {
@@ -58,6 +60,17 @@ impl BulkRun {
     /// file, results file in use) ends the run.
     pub async fn next(&mut self) -> Option<Result<BulkResult, Error>> {
         let r = self.rx.recv().await;
+        if r.is_none() && !self.ended {
+            // The channel closes when the run ends; a run that panicked must not pass for done.
+            self.ended = true;
+            if let Err(e) = (&mut self.task).await {
+                if e.is_panic() {
+                    return Some(Err(Error::internal(
+                        "the bulk run stopped unexpectedly; the results file keeps what was done",
+                    )));
+                }
+            }
+        }
         if let Some(Ok(res)) = &r {
             self.summary.add(res.outcome);
         }
@@ -101,6 +114,7 @@ pub(super) fn start(inner: Arc<Inner>, input: PathBuf, opts: BulkOptions) -> Bul
         summary: BulkSummary::default(),
         reconciled,
         task,
+        ended: false,
     }
 }
 
@@ -187,11 +201,13 @@ fn prepare(input: &std::path::Path, opts: &BulkOptions) -> Result<Prepared, Erro
     })
 }
 
-/// When a row sent by an earlier run at `since` must show in queries if it was created.
+/// When a row sent by an earlier run at `since` must show in queries if it was created. A
+/// time in the future (a clock stepped back) counts as just now.
 fn settle_deadline(since: Option<chrono::DateTime<Utc>>, settle: Duration) -> Instant {
-    let elapsed = since
-        .and_then(|t| (Utc::now() - t).to_std().ok())
-        .unwrap_or(settle);
+    let elapsed = match since {
+        Some(t) => (Utc::now() - t).to_std().unwrap_or(Duration::ZERO),
+        None => settle,
+    };
     Instant::now() + settle.saturating_sub(elapsed)
 }
 
@@ -207,11 +223,12 @@ async fn drive(
         .await
         .map_err(|_| Error::internal("reading the input and results files stopped"))??;
     let Prepared {
-        _lock,
+        _lock: lock,
         earlier,
-        mut out,
+        out,
     } = prepared;
-    let fingerprint = out.as_ref().map(|o| o.input().to_string());
+    let journal = Arc::new(Journal::new(out));
+    let fingerprint = journal.input();
     let had_earlier = !earlier.is_empty();
     counts.input_changed.store(
         had_earlier && (earlier.inputs.len() != 1 || !earlier.inputs.iter().eq(fingerprint.iter())),
@@ -251,11 +268,12 @@ async fn drive(
     let mut tasks: JoinSet<Step> = JoinSet::new();
     let spawn = |tasks: &mut JoinSet<Step>, job: Job, pause: Duration| {
         let inner = inner.clone();
+        let journal = journal.clone();
         tasks.spawn(async move {
             if !pause.is_zero() {
                 tokio::time::sleep(pause).await;
             }
-            settle::attempt(&inner, job, settle).await
+            settle::attempt(&inner, &journal, job, settle).await
         });
     };
     let mut aimd = Aimd::new(opts.concurrency);
@@ -280,7 +298,7 @@ async fn drive(
                 Err(e) => {
                     let r = BulkResult::new(row.row, &bounded(&row.email), Outcome::Invalid)
                         .with_error(&e);
-                    if !report(&mut out, tx, r).await? {
+                    if !report(&journal, tx, r, None).await? {
                         return Ok(());
                     }
                     continue;
@@ -292,7 +310,7 @@ async fn drive(
             if let Some(first) = seen.get(&key) {
                 let mut r = BulkResult::new(row.row, &email, Outcome::Existing);
                 r.message = Some(format!("same address as row {first}"));
-                if !report(&mut out, tx, r).await? {
+                if !report(&journal, tx, r, None).await? {
                     return Ok(());
                 }
                 continue;
@@ -300,11 +318,12 @@ async fn drive(
             seen.insert(key.clone(), row.row);
             if opts.dry_run {
                 let r = BulkResult::new(row.row, &email, Outcome::Valid);
-                if !report(&mut out, tx, r).await? {
+                if !report(&journal, tx, r, None).await? {
                     return Ok(());
                 }
                 continue;
             }
+            let mut maybe_sent = None;
             let check = if let Some(s) = earlier.settled.get(&key) {
                 let needs_url = s.result.outcome == Outcome::Invited
                     && s.result.redeem_url.is_none()
@@ -312,15 +331,14 @@ async fn drive(
                 if !needs_url {
                     // Settled by an earlier run: recorded again under this input's row, not redone.
                     counts.resumed.fetch_add(1, Ordering::Relaxed);
-                    if let Some(f) = out.as_mut() {
-                        let mut r = s.result.clone();
-                        r.row = row.row;
-                        f.write(&r)?;
-                    }
+                    let mut r = s.result.clone();
+                    r.row = row.row;
+                    journal.line(&r, None)?;
                     continue;
                 }
                 Check::NeedsUrl
             } else if let Some(d) = earlier.in_doubt.get(&key) {
+                maybe_sent = Some(d.since.unwrap_or(chrono::DateTime::UNIX_EPOCH));
                 Check::MaybeSent {
                     until: settle_deadline(d.since, settle),
                 }
@@ -335,13 +353,12 @@ async fn drive(
                     lookup: opts.skip_existing,
                 }
             };
-            // Journal first: if we die with this in flight, the next run looks it up. (A row
-            // already in doubt keeps its first time; re-inviting for a URL sends no email.)
-            let first_send = matches!(check, Check::Fresh { .. });
-            if let (true, Some(f)) = (first_send, out.as_mut()) {
-                f.write(&results::sending(row.row, &email, Utc::now()))?;
-            }
-            spawn(&mut tasks, Job::new(row.row, req, check), Duration::ZERO);
+            // The row task journals `sending` before each invitation it sends.
+            spawn(
+                &mut tasks,
+                Job::new(row.row, req, check, maybe_sent),
+                Duration::ZERO,
+            );
         }
         let Some(done) = tasks.join_next().await else {
             if input_done || fatal.is_some() {
@@ -354,12 +371,12 @@ async fn drive(
             Err(e) => return Err(Error::internal(format!("a bulk row task failed: {e}"))),
         };
         aimd.completed(inner.transport.throttle_events.load(Ordering::Relaxed));
-        let r = match step {
-            Step::Done(r) => {
+        let (r, sent) = match step {
+            Step::Done(r, sent) => {
                 if r.outcome != Outcome::Failed {
                     transient_run = 0;
                 }
-                r
+                (r, sent)
             }
             Step::Again(job, pause) => {
                 transient_run += 1;
@@ -367,12 +384,10 @@ async fn drive(
                     spawn(&mut tasks, *job, pause);
                     continue;
                 }
-                let row = job.row;
-                job.last
-                    .unwrap_or_else(|| BulkResult::new(row, "", Outcome::Failed))
+                give_up(*job, settle)
             }
         };
-        if !report(&mut out, tx, r).await? {
+        if !report(&journal, tx, r, sent).await? {
             return Ok(());
         }
     }
@@ -381,26 +396,47 @@ async fn drive(
     if let Some(e) = fatal {
         return Err(e);
     }
-    // Every row is settled: one line per row from here on.
-    if let Some(f) = out.take() {
-        let removed = tokio::task::spawn_blocking(move || f.compact(&|k| seen.contains_key(k)))
-            .await
-            .map_err(|_| Error::internal("rewriting the results file stopped"))??;
+    // Every row is settled: one line per row from here on. The lock goes with the rewrite,
+    // so even a run dropped half-way through it keeps others out until the file is whole.
+    drop(earlier);
+    if let Some(f) = journal.take() {
+        let removed = tokio::task::spawn_blocking(move || {
+            let _lock = lock;
+            f.compact(&|k| seen.contains_key(k))
+        })
+        .await
+        .map_err(|_| Error::internal("rewriting the results file stopped"))??;
         counts.removed.store(removed, Ordering::Relaxed);
     }
     Ok(())
 }
 
+/// A row out of tries (or Graph down): its last failure, still pending if something may have
+/// been created; a row Graph said it created is never taken as absent.
+fn give_up(job: Job, settle: Duration) -> (BulkResult, Option<chrono::DateTime<Utc>>) {
+    if matches!(job.check, Check::Created { .. }) {
+        return settle::created_not_visible(job, settle);
+    }
+    let sent = match job.check {
+        Check::NeedsUrl => Some(job.maybe_sent.unwrap_or(chrono::DateTime::UNIX_EPOCH)),
+        _ => job.maybe_sent,
+    };
+    let row = job.row;
+    let r = job
+        .last
+        .unwrap_or_else(|| BulkResult::new(row, "", Outcome::Failed));
+    (r, sent)
+}
+
 /// Writes a finished row to the results file, then hands it to the caller; `false` once the
 /// caller has gone (the run stops).
 async fn report(
-    out: &mut Option<ResultsFile>,
+    journal: &Journal,
     tx: &mpsc::Sender<Result<BulkResult, Error>>,
     r: BulkResult,
+    sent: Option<chrono::DateTime<Utc>>,
 ) -> Result<bool, Error> {
-    if let Some(f) = out.as_mut() {
-        f.write(&r)?;
-    }
+    journal.line(&r, sent)?;
     Ok(tx.send(Ok(r)).await.is_ok())
 }
 

@@ -62,6 +62,9 @@ fn lock_path(results: &Path) -> PathBuf {
     results.with_file_name(name)
 }
 
+/// How a lock file starts (it names the run holding it).
+const HOLDER: &str = "entra-invite bulk";
+
 /// Held for a whole run: a second run on the same results file is refused (or waits). The OS
 /// releases it when the process ends, however it ends, so a crash never leaves it held.
 pub(crate) struct RunLock {
@@ -71,6 +74,24 @@ pub(crate) struct RunLock {
 impl RunLock {
     pub(crate) fn acquire(results: &Path, input: &Path, wait: bool) -> Result<RunLock, Error> {
         let path = lock_path(results);
+        // A file of the user's own under that name is not ours to overwrite.
+        if let Ok(meta) = std::fs::metadata(&path) {
+            let mut head = String::new();
+            let ours = meta.is_file()
+                && (meta.len() == 0
+                    || File::open(&path)
+                        .and_then(|f| f.take(64).read_to_string(&mut head))
+                        .map(|_| head.starts_with(HOLDER))
+                        // Windows: the holder's lock keeps others from reading it.
+                        .unwrap_or(true));
+            if !ours {
+                return Err(bad(
+                    &path,
+                    "exists and is not an entra-invite lock file; it was left untouched: move it \
+                     away or name another results file",
+                ));
+            }
+        }
         let mut file = OpenOptions::new()
             .read(true)
             .write(true)
@@ -114,7 +135,7 @@ impl RunLock {
         }
         // Who holds it, for the message a second run shows.
         let who = format!(
-            "entra-invite bulk (process {}, started {}, input {})",
+            "{HOLDER} (process {}, started {}, input {})",
             std::process::id(),
             chrono::Utc::now().format("%Y-%m-%d %H:%M:%S UTC"),
             input.display()

@@ -5,6 +5,7 @@ mod cells;
 mod driver;
 mod files;
 mod input;
+mod journal;
 mod results;
 mod settle;
 
@@ -99,6 +100,9 @@ impl BulkResult {
 
 /// The default for [`BulkOptions::settle_timeout`].
 pub const DEFAULT_SETTLE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The longest [`BulkOptions::settle_timeout`] accepted.
+pub const MAX_SETTLE_TIMEOUT: Duration = Duration::from_secs(86_400);
 
 /// An address as rows are matched by (duplicates in a file, results of an earlier run).
 pub(crate) fn address_key(email: &str) -> String {
@@ -241,6 +245,12 @@ impl Client {
     ) -> Result<BulkRun, Error> {
         if options.concurrency == 0 {
             return Err(Error::invalid_input("concurrency", "must be at least 1"));
+        }
+        if options.settle_timeout > MAX_SETTLE_TIMEOUT {
+            return Err(Error::invalid_input(
+                "settle_timeout",
+                "must be at most a day (86400 seconds)",
+            ));
         }
         let input = input.as_ref().to_path_buf();
         if !input.is_file() {

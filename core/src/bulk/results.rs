@@ -1,21 +1,22 @@
 //! The results CSV: one line per input row, written as rows finish (a journal while the run
-//! goes on), read back to resume. Rows are known by their address, not their position, and
-//! every line says which input it belongs to.
+//! goes on), read back to resume. Rows are known by their address, not their position; every
+//! line says which input it belongs to, and when an invitation that may have been created went
+//! out (`sent_at`), so a later run knows how long the directory may still take to show it.
 
 use std::collections::{HashMap, HashSet};
 use std::fs::{File, OpenOptions};
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
 use crate::error::Error;
 
-use super::cells::{cell, uncell};
+use super::cells::{cell, uncell, user_cell};
 use super::files::replace_results;
 use super::{address_key, BulkResult, Outcome};
 
-pub(crate) const HEADER: [&str; 10] = [
+pub(crate) const HEADER: [&str; 11] = [
     "row",
     "email",
     "outcome",
@@ -25,12 +26,11 @@ pub(crate) const HEADER: [&str; 10] = [
     "error_code",
     "message",
     "request_id",
+    "sent_at",
     "input",
 ];
-
-/// A `sending` line's message: when the invitation went out, so a later run knows how long
-/// the directory may still take to show the guest.
-const SENDING_SINCE: &str = "sending since ";
+const SENT_AT: usize = 9;
+const INPUT: usize = 10;
 
 fn io(path: &Path, e: impl std::fmt::Display) -> Error {
     Error::invalid_input("results", format!("{}: {e}", path.display()))
@@ -52,8 +52,8 @@ pub(crate) fn is_ours(path: &Path) -> Result<bool, Error> {
     // A spreadsheet that saved the file may have added a byte-order mark and CRLF.
     let first = first.trim_start_matches('\u{feff}').trim_end_matches('\r');
     let cols: Vec<&str> = first.split(',').collect();
-    // Files written before the `input` column have the first nine.
-    Ok(cols.len() >= 9 && cols[..] == HEADER[..cols.len().min(10)] && cols.len() <= 10)
+    // Files of the previous version have the first nine columns.
+    Ok((9..=HEADER.len()).contains(&cols.len()) && cols[..9] == HEADER[..9])
 }
 
 /// A settled row of an earlier run, with the input it was settled for.
@@ -62,11 +62,11 @@ pub(crate) struct Settled {
     pub input: String,
 }
 
-/// A row an earlier run sent (or may have sent) without a recorded answer.
+/// An address an earlier run sent an invitation for without a known outcome.
 pub(crate) struct Doubtful {
     pub row: u64,
     pub email: String,
-    /// When it was sent, if the journal says (a `failed` line does not).
+    /// The latest send whose outcome is unknown (none: a file of the previous version).
     pub since: Option<DateTime<Utc>>,
 }
 
@@ -89,24 +89,47 @@ impl Earlier {
     }
 }
 
+fn time(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// Whether the file's last line is complete (a crash can cut it: it is then ignored).
+fn ends_in_newline(f: &mut File) -> std::io::Result<(bool, u64)> {
+    let len = f.seek(SeekFrom::End(0))?;
+    if len == 0 {
+        return Ok((true, 0));
+    }
+    // The last complete line ends at the last line break; anything after it is cut.
+    let mut pos = len;
+    let mut buf = [0u8; 4096];
+    while pos > 0 {
+        let n = buf.len().min(pos as usize);
+        pos -= n as u64;
+        f.seek(SeekFrom::Start(pos))?;
+        f.read_exact(&mut buf[..n])?;
+        if let Some(i) = buf[..n].iter().rposition(|b| *b == b'\n') {
+            let complete = pos + i as u64 + 1;
+            return Ok((complete == len, complete));
+        }
+    }
+    Ok((false, 0))
+}
+
+/// Reads the file as a stream (memory holds the addresses, not the file).
 pub(crate) fn load(path: &Path) -> Result<Earlier, Error> {
     let mut earlier = Earlier::default();
     if !path.exists() {
         return Ok(earlier);
     }
-    let mut bytes = Vec::new();
-    File::open(path)
-        .and_then(|mut f| f.read_to_end(&mut bytes))
-        .map_err(|e| io(path, e))?;
-    // A line is complete only once its line break is written: a crash can cut the last one.
-    let complete = match bytes.iter().rposition(|b| *b == b'\n') {
-        Some(i) => i + 1,
-        None => 0,
-    };
-    earlier.cut_line = bytes[complete..].iter().any(|b| !b.is_ascii_whitespace());
+    let mut f = File::open(path).map_err(|e| io(path, e))?;
+    let (whole, complete) = ends_in_newline(&mut f).map_err(|e| io(path, e))?;
+    earlier.cut_line = !whole;
+    f.rewind().map_err(|e| io(path, e))?;
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
-        .from_reader(&bytes[..complete]);
+        .from_reader(BufReader::new(f.take(complete)));
     for rec in rdr.records() {
         // An unreadable line is unknown: it settles nothing and clears nothing.
         let Ok(rec) = rec else { continue };
@@ -119,34 +142,37 @@ pub(crate) fn load(path: &Path) -> Result<Earlier, Error> {
         let row = rec[0].parse::<u64>().ok();
         let email = uncell(&rec[1]).to_string();
         let key = address_key(&email);
-        let input = rec.get(9).unwrap_or("").to_string();
+        let input = rec.get(INPUT).unwrap_or("").to_string();
         let field = |i: usize| {
             rec.get(i)
                 .filter(|s| !s.is_empty())
                 .map(|s| uncell(s).to_string())
         };
+        // Lines kept for addresses no longer in the input (no row) say nothing of the input.
+        if row.is_some() && !input.is_empty() {
+            earlier.inputs.insert(input.clone());
+        }
         match outcome {
             Outcome::Sending | Outcome::Failed => {
                 if earlier.settled.contains_key(&key) {
                     continue;
                 }
-                let since = field(7)
-                    .and_then(|m| m.strip_prefix(SENDING_SINCE).map(str::to_string))
-                    .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
-                    .map(|t| t.with_timezone(&Utc));
-                let since = if outcome == Outcome::Sending {
-                    since
-                } else {
-                    None
-                };
-                earlier.in_doubt.insert(
-                    key,
-                    Doubtful {
-                        row: row.unwrap_or(0),
-                        email,
-                        since,
-                    },
-                );
+                let sent = rec.get(SENT_AT).map(time);
+                match (outcome, sent) {
+                    // Failed without a send that may have been applied: nothing is pending.
+                    (Outcome::Failed, Some(None)) if rec.get(SENT_AT) == Some("") => {
+                        earlier.in_doubt.remove(&key);
+                    }
+                    _ => {
+                        let since = sent.flatten();
+                        let d = earlier.in_doubt.entry(key).or_insert(Doubtful {
+                            row: row.unwrap_or(0),
+                            email,
+                            since,
+                        });
+                        d.since = d.since.max(since);
+                    }
+                }
             }
             // A duplicate row's `existing` line names no user: there is nothing to resume.
             Outcome::Existing if field(3).is_none() => {}
@@ -173,39 +199,30 @@ pub(crate) fn load(path: &Path) -> Result<Earlier, Error> {
             // A dry run's lines mean nothing was sent.
             Outcome::Valid => {}
         }
-        // Lines kept for addresses no longer in the input (no row) say nothing of the input.
-        if row.is_some() && !rec.get(9).unwrap_or("").is_empty() {
-            earlier.inputs.insert(rec[9].to_string());
-        }
     }
     Ok(earlier)
 }
 
-/// One results line. `row` is blank for an address no longer in the input.
-fn record(r: &BulkResult, row: Option<u64>, input: &str) -> [String; 10] {
+/// One results line. `row` is blank for an address no longer in the input (row 0).
+fn record(r: &BulkResult, sent: Option<DateTime<Utc>>, input: &str) -> [String; 11] {
     let o = |v: &Option<String>| v.as_deref().map(cell).unwrap_or_default();
     [
-        row.map(|r| r.to_string()).unwrap_or_default(),
-        cell(&r.email),
+        Some(r.row)
+            .filter(|n| *n > 0)
+            .map(|n| n.to_string())
+            .unwrap_or_default(),
+        user_cell(&r.email),
         r.outcome.as_str().to_string(),
         o(&r.user_id),
         o(&r.redeem_url),
         o(&r.error_kind),
         o(&r.error_code),
-        o(&r.message),
+        r.message.as_deref().map(user_cell).unwrap_or_default(),
         o(&r.request_id),
+        sent.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+            .unwrap_or_default(),
         input.to_string(),
     ]
-}
-
-/// A `sending` journal line, stamped with the time.
-pub(crate) fn sending(row: u64, email: &str, since: DateTime<Utc>) -> BulkResult {
-    let mut r = BulkResult::new(row, email, Outcome::Sending);
-    r.message = Some(format!(
-        "{SENDING_SINCE}{}",
-        since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-    ));
-    r
 }
 
 pub(crate) struct ResultsFile {
@@ -218,40 +235,39 @@ pub(crate) struct ResultsFile {
 }
 
 impl ResultsFile {
-    /// Rewrites the file with what earlier runs settled, a `sending` line for each row still
-    /// in doubt, and their invalid rows (dropping a line cut by a crash), then keeps it open
-    /// for appending this run's lines.
+    /// Rewrites the file with what earlier runs settled, a `sending` line for each address
+    /// still in doubt, and their invalid rows (dropping a line cut by a crash), then keeps it
+    /// open for appending this run's lines.
     pub(crate) fn create(path: &Path, earlier: &Earlier, input: &str) -> Result<Self, Error> {
         let mut base_lines = 0;
         replace_results(path, |f| {
             let mut w = csv::Writer::from_writer(BufWriter::new(f));
             w.write_record(HEADER).map_err(|e| io(path, e))?;
-            let mut put = |rec: [String; 10]| {
+            let mut put = |rec: [String; 11]| {
                 base_lines += 1;
                 w.write_record(rec).map_err(|e| io(path, e))
             };
             let mut settled: Vec<&Settled> = earlier.settled.values().collect();
             settled.sort_by_key(|s| s.result.row);
             for s in settled {
-                put(record(&s.result, Some(s.result.row), &s.input))?;
+                put(record(&s.result, None, &s.input))?;
             }
             let mut doubtful: Vec<&Doubtful> = earlier.in_doubt.values().collect();
             doubtful.sort_by_key(|d| d.row);
             for d in doubtful {
-                let line = match d.since {
-                    Some(t) => sending(d.row, &d.email, t),
-                    None => BulkResult::new(d.row, &d.email, Outcome::Failed),
-                };
-                put(record(&line, Some(d.row), ""))?;
+                let line = BulkResult::new(d.row, &d.email, Outcome::Sending);
+                let mut rec = record(&line, d.since, "");
+                // A file of the previous version: sent at an unknown time, still in doubt.
+                if d.since.is_none() {
+                    rec[2] = Outcome::Failed.as_str().to_string();
+                    rec[SENT_AT] = "unknown".to_string();
+                }
+                put(rec)?;
             }
             let mut invalid: Vec<&u64> = earlier.invalid_rows.iter().collect();
             invalid.sort();
             for r in invalid {
-                put(record(
-                    &BulkResult::new(*r, "", Outcome::Invalid),
-                    Some(*r),
-                    "",
-                ))?;
+                put(record(&BulkResult::new(*r, "", Outcome::Invalid), None, ""))?;
             }
             w.flush().map_err(|e| io(path, e))
         })?;
@@ -273,20 +289,34 @@ impl ResultsFile {
     }
 
     /// Appends a line and flushes it, so a crash loses at most the line being written.
-    pub(crate) fn write(&mut self, r: &BulkResult) -> Result<(), Error> {
+    /// `sent`: when an invitation whose outcome is unknown went out for this row.
+    pub(crate) fn write(
+        &mut self,
+        r: &BulkResult,
+        sent: Option<DateTime<Utc>>,
+    ) -> Result<(), Error> {
         let mut w = csv::WriterBuilder::new()
             .has_headers(false)
             .from_writer(Vec::with_capacity(256));
-        w.write_record(record(r, Some(r.row), &self.input))
+        w.write_record(record(r, sent, &self.input))
             .map_err(|e| io(&self.path, e))?;
         let bytes = w.into_inner().map_err(|e| io(&self.path, e))?;
         self.out.write_all(&bytes).map_err(|e| io(&self.path, e))?;
-        self.out.flush().map_err(|e| io(&self.path, e))
+        self.out.flush().map_err(|e| io(&self.path, e))?;
+        // An invitation is about to go out: its line must survive a power cut, not just a crash.
+        if r.outcome == Outcome::Sending {
+            self.out
+                .get_ref()
+                .sync_data()
+                .map_err(|e| io(&self.path, e))?;
+        }
+        Ok(())
     }
 
     /// After a complete run: one line per input row (this run's final lines, by row), then
-    /// the lines of addresses no longer in the input (`input_keys`), kept with a blank row so
-    /// nothing an earlier run did is forgotten. Returns how many addresses were removed.
+    /// the lines of addresses no longer in the input (`in_input` false), kept with a blank row
+    /// so nothing an earlier run did is forgotten. Returns how many addresses were removed.
+    /// Streams: memory holds a (row, position) pair per line, not the lines.
     pub(crate) fn compact(self, in_input: &dyn Fn(&str) -> bool) -> Result<u64, Error> {
         let ResultsFile {
             path,
@@ -299,12 +329,21 @@ impl ResultsFile {
             .flexible(true)
             .from_path(&path)
             .map_err(|e| io(&path, e))?;
-        let mut this_run: Vec<(u64, csv::StringRecord)> = Vec::new();
-        let mut removed: Vec<csv::StringRecord> = Vec::new();
-        for (i, rec) in rdr.records().enumerate() {
-            let rec = rec.map_err(|e| io(&path, e))?;
+        // (row, start, end) of this run's final lines; (start, end) of the removed lines.
+        let mut this_run: Vec<(u64, u64, u64)> = Vec::new();
+        let mut removed: Vec<(u64, u64)> = Vec::new();
+        // Past the heading first, so each record's position is its own line's.
+        rdr.headers().map_err(|e| io(&path, e))?;
+        let mut rec = csv::StringRecord::new();
+        let mut i = 0u64;
+        loop {
+            let start = rdr.position().byte();
+            if !rdr.read_record(&mut rec).map_err(|e| io(&path, e))? {
+                break;
+            }
+            let end = rdr.position().byte();
             let outcome = rec.get(2).and_then(Outcome::parse);
-            if (i as u64) < base_lines {
+            if i < base_lines {
                 let key = address_key(uncell(rec.get(1).unwrap_or("")));
                 let keep = matches!(
                     outcome,
@@ -312,32 +351,58 @@ impl ResultsFile {
                 ) && !key.is_empty()
                     && !in_input(&key);
                 if keep {
-                    let mut f: Vec<String> = rec.iter().map(str::to_string).collect();
-                    f.resize(10, String::new());
-                    f[0].clear();
-                    if outcome == Some(Outcome::Sending) {
-                        f[2] = Outcome::Failed.as_str().to_string();
-                        f[7] = "the invitation may have been sent by an earlier run whose \
-                                answer was lost; no longer in the input, so not looked up"
-                            .to_string();
-                    }
-                    removed.push(csv::StringRecord::from(f));
+                    removed.push((start, end));
                 }
             } else if outcome != Some(Outcome::Sending) {
                 let row = rec.get(0).and_then(|r| r.parse().ok()).unwrap_or(u64::MAX);
-                this_run.push((row, rec));
+                this_run.push((row, start, end));
             }
+            i += 1;
         }
-        this_run.sort_by_key(|(row, _)| *row);
+        drop(rdr);
+        this_run.sort_by_key(|(row, _, _)| *row);
         let n_removed = removed.len() as u64;
+        let mut src = File::open(&path).map_err(|e| io(&path, e))?;
+        let mut read = |start: u64, end: u64| -> Result<Vec<u8>, Error> {
+            let mut line = vec![0u8; (end - start) as usize];
+            src.seek(SeekFrom::Start(start))
+                .and_then(|_| src.read_exact(&mut line))
+                .map_err(|e| io(&path, e))?;
+            Ok(line)
+        };
         replace_results(&path, |f| {
-            let mut w = csv::Writer::from_writer(BufWriter::new(f));
-            w.write_record(HEADER).map_err(|e| io(&path, e))?;
-            for (_, rec) in this_run.iter() {
-                w.write_record(rec).map_err(|e| io(&path, e))?;
+            let mut w = BufWriter::new(f);
+            w.write_all(format!("{}\n", HEADER.join(",")).as_bytes())
+                .map_err(|e| io(&path, e))?;
+            for (_, start, end) in &this_run {
+                let line = read(*start, *end)?;
+                w.write_all(&line).map_err(|e| io(&path, e))?;
             }
-            for rec in removed.iter() {
-                w.write_record(rec).map_err(|e| io(&path, e))?;
+            for (start, end) in &removed {
+                let line = read(*start, *end)?;
+                let mut one = csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .flexible(true)
+                    .from_reader(&line[..]);
+                let Some(Ok(rec)) = one.records().next() else {
+                    continue;
+                };
+                // The row number belonged to an earlier input; a `sending` line says what is known.
+                let mut f: Vec<String> = rec.iter().map(str::to_string).collect();
+                f.resize(HEADER.len(), String::new());
+                f[0].clear();
+                if f[2] == Outcome::Sending.as_str() {
+                    f[2] = Outcome::Failed.as_str().to_string();
+                    f[7] = "the invitation may have been sent by an earlier run whose answer \
+                            was lost; no longer in the input, so not looked up"
+                        .to_string();
+                }
+                let mut cw = csv::WriterBuilder::new()
+                    .has_headers(false)
+                    .from_writer(Vec::with_capacity(line.len() + 16));
+                cw.write_record(&f).map_err(|e| io(&path, e))?;
+                let bytes = cw.into_inner().map_err(|e| io(&path, e))?;
+                w.write_all(&bytes).map_err(|e| io(&path, e))?;
             }
             w.flush().map_err(|e| io(&path, e))
         })?;
