@@ -5,12 +5,15 @@
 # CI; run it after `make dist` (needs root, qemu-user-static, binfmt-support and mmdebstrap
 # from Debian's packages).
 #
-#   scripts/qemu-smoke.sh
+#   scripts/qemu-smoke.sh [DIR]     (DIR: where the artifacts are, searched recursively; default dist/)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-DIST="$ROOT/dist"
+DIST="${1:-$ROOT/dist}"
 CACHE="${ENTRA_INVITE_CACHE:-$HOME/.cache/entra-invite}"
 rootfs="$CACHE/arm64-root"
+# binfmt_misc runs arm64 executables through qemu-user (Debian's qemu-user-static registers it).
+mountpoint -q /proc/sys/fs/binfmt_misc || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+[ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] || update-binfmts --enable qemu-aarch64
 if [ ! -x "$rootfs/usr/bin/python3" ]; then
   rm -rf "$rootfs"
   mmdebstrap --quiet --arch=arm64 --variant=apt \
@@ -19,8 +22,9 @@ fi
 work="$rootfs/smoke"
 rm -rf "$work"
 mkdir -p "$work/python" "$work/node"
-cp "$DIST"/python/*manylinux*aarch64*.whl "$work/python/"
-cp "$DIST"/node/entra-invite-[0-9]*.tgz "$DIST"/node/entra-invite-linux-arm64-gnu-*.tgz "$DIST"/node/entra-invite-testing-*.tgz "$work/node/"
+find "$DIST" -name '*manylinux*aarch64*.whl' -exec cp {} "$work/python/" \;
+find "$DIST" \( -name 'entra-invite-[0-9]*.tgz' -o -name 'entra-invite-linux-arm64-gnu-*.tgz' \
+  -o -name 'entra-invite-testing-*.tgz' \) -exec cp {} "$work/node/" \;
 
 cat > "$work/smoke.py" <<'PY'
 import platform
@@ -46,6 +50,8 @@ try {
   await emu.stop()
 }
 JS
+mountpoint -q "$rootfs/proc" || mount -t proc proc "$rootfs/proc"
+trap 'umount "$rootfs/proc" 2>/dev/null || true' EXIT
 chroot "$rootfs" /bin/sh -ec '
   cd /smoke
   uname -m
