@@ -517,6 +517,12 @@ Profiles of the goals missed, and where the time goes: [ANALYSIS.md](ANALYSIS.md
 - The sync Python client's 2,000-at-32 row uses 32 threads (it is a blocking client); the async clients use
   `asyncio.gather` with a semaphore of 32.
 """
+    # The package sizes (bench/sizes.py) are measured separately: keep them.
+    old = path.read_text() if path.exists() else ""
+    begin, end = old.find("<!-- sizes -->"), old.find("<!-- /sizes -->")
+    if begin >= 0 and end > begin:
+        sizes = old[begin:end + len("<!-- /sizes -->")]
+        text = text.replace("\n## Caveats", "\n" + sizes + "\n\n## Caveats", 1)
     path.write_text(text)
 
 

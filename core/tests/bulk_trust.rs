@@ -61,6 +61,18 @@ fn lines(results: &Path) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// A guest invited without an email, outside any bulk run (an earlier onboarding, or an
+/// invitation that went out just before a crash).
+async fn invited_quietly(client: &Client, email: &str) -> entra_invite::Invitation {
+    client
+        .invite(
+            &entra_invite::InvitationRequest::new(email, "https://myapps.microsoft.com/")
+                .send_message(false),
+        )
+        .await
+        .unwrap()
+}
+
 fn outbox_to(outbox: &Value) -> Vec<String> {
     let mut v: Vec<String> = outbox
         .as_array()
@@ -393,16 +405,7 @@ async fn a_line_cut_by_a_crash_is_looked_up_never_taken_as_settled_or_unsent() {
     let input = d.join("in.csv");
     std::fs::write(&input, csv_of(&["cut@fabrikam.com"])).unwrap();
     // The invitation went out (no email) before the crash.
-    let inv = client
-        .invite(
-            &entra_invite::InvitationRequest::new(
-                "cut@fabrikam.com",
-                "https://myapps.microsoft.com/",
-            )
-            .send_message(false),
-        )
-        .await
-        .unwrap();
+    let inv = invited_quietly(&client, "cut@fabrikam.com").await;
     let id = inv.invited_user_id().unwrap().to_string();
     for tail in [
         format!("2,cut@fabrikam.com,invited,{id},https://login.microsoftonline.com/redeem?rd=htt"),
@@ -445,16 +448,7 @@ async fn a_no_email_row_settled_without_a_redeem_url_gets_one() {
     let client = unpaced(&env);
     let input = d.join("in.csv");
     std::fs::write(&input, csv_of(&["old@fabrikam.com"])).unwrap();
-    let inv = client
-        .invite(
-            &entra_invite::InvitationRequest::new(
-                "old@fabrikam.com",
-                "https://myapps.microsoft.com/",
-            )
-            .send_message(false),
-        )
-        .await
-        .unwrap();
+    let inv = invited_quietly(&client, "old@fabrikam.com").await;
     let results = d.join("results.csv");
     // As the previous version wrote it: `invited`, no URL.
     std::fs::write(
@@ -554,16 +548,7 @@ async fn a_refused_invitation_is_sent_again_not_taken_for_a_lost_one() {
     let d = dir("refused");
     let client = unpaced(&env);
     // A guest from an earlier onboarding, re-invited on purpose (--no-skip-existing).
-    client
-        .invite(
-            &entra_invite::InvitationRequest::new(
-                "back@fabrikam.com",
-                "https://myapps.microsoft.com/",
-            )
-            .send_message(false),
-        )
-        .await
-        .unwrap();
+    invited_quietly(&client, "back@fabrikam.com").await;
     let input = d.join("in.csv");
     std::fs::write(
         &input,
