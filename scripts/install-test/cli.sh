@@ -18,7 +18,7 @@ cd "$work"
 "$exe" emulator --listen 127.0.0.1:0 > emulator.out 2>/dev/null &
 emu=$!
 trap 'kill $emu 2>/dev/null || true' EXIT
-for _ in $(seq 50); do grep -q '^listening on ' emulator.out 2>/dev/null && break; sleep 0.1; done
+for _ in {1..50}; do grep -q '^listening on ' emulator.out 2>/dev/null && break; sleep 0.1; done
 export ENTRA_INVITE_GRAPH_URL="$(sed -n 's/^listening on //p' emulator.out)"
 export AZURE_TENANT_ID=contoso.onmicrosoft.com
 # The emulator's default app, as `entra-invite emulator --help` lists it.
