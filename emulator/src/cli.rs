@@ -3,10 +3,13 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use crate::{
-    Config, Emulator, Faults, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT,
-    DEFAULT_TENANT_ID, DEFAULT_VERIFIED_DOMAIN, READONLY_CLIENT_ID, READONLY_CLIENT_SECRET,
+use crate::config::Config;
+use crate::defaults::{
+    DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT, DEFAULT_TENANT_ID,
+    DEFAULT_VERIFIED_DOMAIN, READONLY_CLIENT_ID, READONLY_CLIENT_SECRET,
 };
+use crate::faults::Faults;
+use crate::server::Emulator;
 
 /// The defaults every fresh emulator has, for `--help`.
 pub fn defaults_help() -> String {

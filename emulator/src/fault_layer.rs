@@ -123,7 +123,7 @@ pub async fn apply(State(app): State<AppState>, req: Request, next: Next) -> Res
     // A retry is the same request again: same token, method, URL and body. Other requests on
     // the route (another invitee, another page) are not retries, whatever their timing.
     let (parts, body) = req.into_parts();
-    let body = match axum::body::to_bytes(body, crate::routes::BODY_LIMIT).await {
+    let body = match axum::body::to_bytes(body, crate::request::BODY_LIMIT).await {
         Ok(b) => b,
         Err(_) => {
             return GraphError::new(

@@ -5,9 +5,7 @@ use axum::body::Body;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode};
 
-/// Graph's JSON content type, as sent on every Graph JSON body.
-pub const GRAPH_JSON: &str =
-    "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
+use crate::odata::ODataError;
 
 #[derive(Debug, Clone)]
 pub struct GraphError {
@@ -131,26 +129,9 @@ impl IntoResponse for GraphError {
     }
 }
 
-/// A Graph JSON response.
-pub fn graph_json(status: StatusCode, value: &serde_json::Value) -> Response {
-    let body = serde_json::to_vec(value).unwrap_or_default();
-    let mut resp = Response::new(Body::from(body));
-    *resp.status_mut() = status;
-    resp.headers_mut().insert(
-        http::header::CONTENT_TYPE,
-        HeaderValue::from_static(GRAPH_JSON),
-    );
-    resp
-}
-
-/// Plain JSON (control API, token endpoint).
-pub fn plain_json(status: StatusCode, value: &serde_json::Value) -> Response {
-    let body = serde_json::to_vec(value).unwrap_or_default();
-    let mut resp = Response::new(Body::from(body));
-    *resp.status_mut() = status;
-    resp.headers_mut().insert(
-        http::header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json; charset=utf-8"),
-    );
-    resp
+/// `$filter`/`$select` errors carry their own status and code.
+impl From<ODataError> for GraphError {
+    fn from(e: ODataError) -> Self {
+        GraphError::new(e.status, e.code, e.message)
+    }
 }

@@ -10,7 +10,8 @@ use axum::response::Response;
 use http::{HeaderName, HeaderValue};
 use serde_json::json;
 
-use crate::graph_error::{PendingError, GRAPH_JSON};
+use crate::graph_error::PendingError;
+use crate::reply::GRAPH_JSON;
 use crate::state::AppState;
 use crate::sync::lock;
 

@@ -6,6 +6,8 @@ mod assertion;
 pub mod cli;
 mod config;
 mod counters;
+mod defaults;
+mod email;
 mod error;
 mod fault_layer;
 mod faults;
@@ -16,6 +18,9 @@ mod jwt;
 #[doc(hidden)]
 pub mod odata;
 mod policy;
+mod redeem;
+mod reply;
+mod request;
 mod resource_unit;
 mod routes;
 mod server;
@@ -23,23 +28,13 @@ mod state;
 mod sync;
 mod throttle;
 mod tls;
+mod user_defaults;
 
 pub use config::Config;
+pub use defaults::{
+    DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT, DEFAULT_TENANT_ID,
+    DEFAULT_VERIFIED_DOMAIN, READONLY_CLIENT_ID, READONLY_CLIENT_SECRET,
+};
 pub use error::Error;
 pub use faults::{Bucket, Faults, Latency, RandomFault, RetryAfterFormat, ScriptedFault, Throttle};
 pub use server::Emulator;
-
-/// Initial domain of the tenant every fresh emulator has.
-pub const DEFAULT_TENANT: &str = "contoso.onmicrosoft.com";
-/// Object id of the default tenant.
-pub const DEFAULT_TENANT_ID: &str = "5b1fa6c9-1c6b-4c3b-9d4c-7f2a8d5e0c11";
-/// Verified (custom) domain of the default tenant.
-pub const DEFAULT_VERIFIED_DOMAIN: &str = "contoso.com";
-/// Client id of the default app (User.Invite.All, User.Read.All, User.ReadWrite.All).
-pub const DEFAULT_CLIENT_ID: &str = "11111111-2222-3333-4444-555555555555";
-/// Client secret of the default app.
-pub const DEFAULT_CLIENT_SECRET: &str = "emulator-secret-value";
-/// Client id of the read-only app (User.Read.All only), for permission tests.
-pub const READONLY_CLIENT_ID: &str = "66666666-7777-8888-9999-000000000000";
-/// Client secret of the read-only app.
-pub const READONLY_CLIENT_SECRET: &str = "emulator-readonly-secret";

@@ -6,7 +6,7 @@ use axum::response::Response;
 use http::request::Parts;
 use http::{HeaderName, HeaderValue};
 
-use crate::routes::query_pairs;
+use crate::request::query_pairs;
 
 pub const HEADER: &str = "x-ms-resource-unit";
 

@@ -9,13 +9,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::counters::Counters;
-use crate::faults::{FaultState, Faults};
-use crate::policy::InvitePolicy;
-use crate::throttle::Throttler;
-use crate::{
+use crate::defaults::{
     DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT, DEFAULT_TENANT_ID,
     DEFAULT_VERIFIED_DOMAIN, READONLY_CLIENT_ID, READONLY_CLIENT_SECRET,
 };
+use crate::faults::{FaultState, Faults};
+use crate::policy::InvitePolicy;
+use crate::throttle::Throttler;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -28,13 +28,12 @@ pub struct Domain {
     pub is_default: bool,
 }
 
+/// Optional fields need no `#[serde(default)]`: serde reads an absent `Option` as `None`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Federated {
     pub subject: String,
-    #[serde(default)]
     pub issuer: Option<String>,
-    #[serde(default)]
     pub audience: Option<String>,
 }
 
@@ -42,11 +41,8 @@ pub struct Federated {
 #[serde(rename_all = "camelCase")]
 pub struct AppReg {
     pub client_id: String,
-    #[serde(default)]
     pub client_secret: Option<String>,
-    #[serde(default)]
     pub certificate_pem: Option<String>,
-    #[serde(default)]
     pub federated: Option<Federated>,
     #[serde(default)]
     pub roles: Vec<String>,

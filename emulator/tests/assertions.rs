@@ -78,10 +78,28 @@ async fn exchange(env: &Env, tenant: &str, client_id: &str, assertion: &str) -> 
     .await
 }
 
-async fn code_of(r: reqwest::Response) -> (u16, u64) {
+/// Status and AADSTS code of an exchange the endpoint refuses.
+async fn code_of(env: &Env, tenant: &str, client_id: &str, assertion: &str) -> (u16, u64) {
+    code_in(exchange(env, tenant, client_id, assertion).await).await
+}
+
+/// Status and AADSTS code of a refusal.
+async fn code_in(r: reqwest::Response) -> (u16, u64) {
     let s = r.status().as_u16();
     let v: Value = r.json().await.unwrap();
     (s, v["error_codes"][0].as_u64().unwrap_or(0))
+}
+
+/// [`code_of`] for `claims` signed (PS256) with the registered certificate of `cert-app`.
+async fn cert_app_code(env: &Env, cert: &Cert, claims: &Value) -> (u16, u64) {
+    let a = sign(cert, Algorithm::PS256, claims);
+    code_of(env, DEFAULT_TENANT_ID, "cert-app", &a).await
+}
+
+/// A token from the emulator's own OIDC issuer, as a workload would hold.
+async fn federated_token(env: &Env, body: Value) -> String {
+    let t = env.control_post("/_emulator/federated-token", body).await;
+    t["token"].as_str().expect("federated token").to_string()
 }
 
 #[tokio::test]
@@ -105,9 +123,8 @@ async fn certificate_assertions() {
         let v: Value = r.json().await.unwrap();
         let tok = v["access_token"].as_str().unwrap();
         assert_eq!(
-            env.invite(tok, common::invitation("cert@fabrikam.com"))
-                .await
-                .status(),
+            env.invite_status(tok, common::invitation("cert@fabrikam.com"))
+                .await,
             201
         );
     }
@@ -120,7 +137,7 @@ async fn certificate_assertions() {
         &claims(&env, DEFAULT_TENANT_ID, "cert-app"),
     );
     assert_eq!(
-        code_of(exchange(&env, DEFAULT_TENANT_ID, "cert-app", &a).await).await,
+        code_of(&env, DEFAULT_TENANT_ID, "cert-app", &a).await,
         (401, 700027)
     );
     // Right thumbprint, wrong key: signature fails.
@@ -129,100 +146,47 @@ async fn certificate_assertions() {
     let forged =
         jsonwebtoken::encode(&h, &claims(&env, DEFAULT_TENANT_ID, "cert-app"), &other.key).unwrap();
     assert_eq!(
-        code_of(exchange(&env, DEFAULT_TENANT_ID, "cert-app", &forged).await).await,
+        code_of(&env, DEFAULT_TENANT_ID, "cert-app", &forged).await,
         (401, 700027)
     );
-    // Expired.
-    let mut c = claims(&env, DEFAULT_TENANT_ID, "cert-app");
-    c["nbf"] = json!(now() - 3600);
-    c["exp"] = json!(now() - 1800);
-    assert_eq!(
-        code_of(
-            exchange(
-                &env,
-                DEFAULT_TENANT_ID,
-                "cert-app",
-                &sign(&cert, Algorithm::PS256, &c)
-            )
-            .await
-        )
-        .await,
-        (401, 700024)
-    );
-    // Not yet valid.
-    let mut c = claims(&env, DEFAULT_TENANT_ID, "cert-app");
-    c["nbf"] = json!(now() + 3600);
-    c["exp"] = json!(now() + 4000);
-    assert_eq!(
-        code_of(
-            exchange(
-                &env,
-                DEFAULT_TENANT_ID,
-                "cert-app",
-                &sign(&cert, Algorithm::PS256, &c)
-            )
-            .await
-        )
-        .await,
-        (401, 700024)
-    );
-    // Wrong audience: another authority, another tenant.
-    for aud in [
-        "https://login.microsoftonline.com/contoso.com/oauth2/v2.0/token",
-        &format!("{}/other.onmicrosoft.com/oauth2/v2.0/token", env.base),
+    // Each case changes the claims of a good assertion (null: leaves the claim out).
+    let other_tenant = format!("{}/other.onmicrosoft.com/oauth2/v2.0/token", env.base);
+    for (what, changes, code) in [
+        (
+            "expired",
+            json!({"nbf": now() - 3600, "exp": now() - 1800}),
+            700024,
+        ),
+        (
+            "not yet valid",
+            json!({"nbf": now() + 3600, "exp": now() + 4000}),
+            700024,
+        ),
+        (
+            "another authority",
+            json!({"aud": "https://login.microsoftonline.com/contoso.com/oauth2/v2.0/token"}),
+            700027,
+        ),
+        ("another tenant", json!({"aud": other_tenant}), 700027),
+        (
+            "iss/sub not the client id",
+            json!({"iss": "someone-else"}),
+            700021,
+        ),
+        ("no jti", json!({"jti": null}), 700027),
     ] {
         let mut c = claims(&env, DEFAULT_TENANT_ID, "cert-app");
-        c["aud"] = json!(aud);
-        assert_eq!(
-            code_of(
-                exchange(
-                    &env,
-                    DEFAULT_TENANT_ID,
-                    "cert-app",
-                    &sign(&cert, Algorithm::PS256, &c)
-                )
-                .await
-            )
-            .await,
-            (401, 700027),
-            "{aud}"
-        );
+        for (k, v) in changes.as_object().unwrap() {
+            match v {
+                Value::Null => c.as_object_mut().unwrap().remove(k),
+                _ => c.as_object_mut().unwrap().insert(k.clone(), v.clone()),
+            };
+        }
+        assert_eq!(cert_app_code(&env, &cert, &c).await, (401, code), "{what}");
     }
-    // iss/sub not the client id.
-    let mut c = claims(&env, DEFAULT_TENANT_ID, "cert-app");
-    c["iss"] = json!("someone-else");
-    assert_eq!(
-        code_of(
-            exchange(
-                &env,
-                DEFAULT_TENANT_ID,
-                "cert-app",
-                &sign(&cert, Algorithm::PS256, &c)
-            )
-            .await
-        )
-        .await,
-        (401, 700021)
-    );
-    // No jti.
-    let mut c = claims(&env, DEFAULT_TENANT_ID, "cert-app");
-    c.as_object_mut().unwrap().remove("jti");
-    assert_eq!(
-        code_of(
-            exchange(
-                &env,
-                DEFAULT_TENANT_ID,
-                "cert-app",
-                &sign(&cert, Algorithm::PS256, &c)
-            )
-            .await
-        )
-        .await,
-        (401, 700027)
-    );
     // Garbage.
     assert_eq!(
-        code_of(exchange(&env, DEFAULT_TENANT_ID, "cert-app", "not.a.jwt").await).await,
+        code_of(&env, DEFAULT_TENANT_ID, "cert-app", "not.a.jwt").await,
         (401, 50027)
     );
     // Assertion without its type.
@@ -242,7 +206,7 @@ async fn certificate_assertions() {
             ],
         )
         .await;
-    assert_eq!(code_of(r).await, (400, 900144));
+    assert_eq!(code_in(r).await, (400, 900144));
     // An app with only a secret cannot use an assertion.
     let a = sign(
         &cert,
@@ -255,40 +219,30 @@ async fn certificate_assertions() {
     );
     assert_eq!(
         code_of(
-            exchange(
-                &env,
-                DEFAULT_TENANT_ID,
-                entra_invite_emulator::DEFAULT_CLIENT_ID,
-                &a
-            )
-            .await
+            &env,
+            DEFAULT_TENANT_ID,
+            entra_invite_emulator::DEFAULT_CLIENT_ID,
+            &a
         )
         .await
         .0,
         401
     );
     // Bad PEM is refused by the control API.
-    let r = env
-        .http
-        .post(env.url("/_emulator/apps"))
-        .json(&json!({"clientId": "x", "certificatePem": "nope"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 400);
+    env.post_status(
+        "/_emulator/apps",
+        &json!({"clientId": "x", "certificatePem": "nope"}),
+        400,
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn federated_assertions() {
     let env = start().await;
     env.control_post("/_emulator/apps", json!({"clientId": "wi-app", "federated": {"subject": "system:serviceaccount:ns:sa"}, "roles": ["User.Read.All"]})).await;
-    let t = env
-        .control_post(
-            "/_emulator/federated-token",
-            json!({"subject": "system:serviceaccount:ns:sa"}),
-        )
-        .await;
-    let r = exchange(&env, "contoso.com", "wi-app", t["token"].as_str().unwrap()).await;
+    let t = federated_token(&env, json!({"subject": "system:serviceaccount:ns:sa"})).await;
+    let r = exchange(&env, "contoso.com", "wi-app", &t).await;
     assert_eq!(r.status(), 200);
     let v: Value = r.json().await.unwrap();
     assert_eq!(
@@ -298,54 +252,31 @@ async fn federated_assertions() {
         200
     );
 
-    let t = env
-        .control_post(
-            "/_emulator/federated-token",
+    for (body, client_id, code) in [
+        (
             json!({"subject": "system:serviceaccount:ns:other"}),
-        )
-        .await;
-    assert_eq!(
-        code_of(exchange(&env, "contoso.com", "wi-app", t["token"].as_str().unwrap()).await).await,
-        (401, 70021)
-    );
-    let t = env
-        .control_post(
-            "/_emulator/federated-token",
+            "wi-app",
+            70021,
+        ),
+        (
             json!({"subject": "system:serviceaccount:ns:sa", "audience": "api://other"}),
-        )
-        .await;
-    assert_eq!(
-        code_of(exchange(&env, "contoso.com", "wi-app", t["token"].as_str().unwrap()).await).await,
-        (401, 70021)
-    );
-    let t = env
-        .control_post(
-            "/_emulator/federated-token",
+            "wi-app",
+            70021,
+        ),
+        (
             json!({"subject": "system:serviceaccount:ns:sa", "expiresInSecs": -1000}),
-        )
-        .await;
-    assert_eq!(
-        code_of(exchange(&env, "contoso.com", "wi-app", t["token"].as_str().unwrap()).await).await,
-        (401, 700024)
-    );
-    // A federated token for an app without a federated credential.
-    let t = env
-        .control_post(
-            "/_emulator/federated-token",
+            "wi-app",
+            700024,
+        ),
+        // A federated token for an app without a federated credential.
+        (
             json!({"subject": "system:serviceaccount:ns:sa"}),
-        )
-        .await;
-    assert_eq!(
-        code_of(
-            exchange(
-                &env,
-                "contoso.com",
-                entra_invite_emulator::DEFAULT_CLIENT_ID,
-                t["token"].as_str().unwrap()
-            )
-            .await
-        )
-        .await,
-        (401, 70021)
-    );
+            entra_invite_emulator::DEFAULT_CLIENT_ID,
+            70021,
+        ),
+    ] {
+        let t = federated_token(&env, body.clone()).await;
+        let got = code_of(&env, "contoso.com", client_id, &t).await;
+        assert_eq!(got, (401, code), "{client_id} {body}");
+    }
 }

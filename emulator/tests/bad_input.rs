@@ -4,7 +4,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::start;
+use common::{start, start_signed_in};
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -13,8 +13,7 @@ type Case = (reqwest::Method, String, Option<(&'static str, String)>);
 
 #[tokio::test]
 async fn odd_requests_get_json_errors() {
-    let env = start().await;
-    let tok = env.token().await;
+    let (env, tok) = start_signed_in().await;
     let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
     let long_filter = format!("$filter={}", "(".repeat(10_000));
     let cases: Vec<Case> = vec![

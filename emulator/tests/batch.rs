@@ -2,17 +2,11 @@
 
 mod common;
 
-use common::{graph_error, start};
+use common::{graph_error, graph_error_in, ok_json, start, start_signed_in};
 use serde_json::{json, Value};
 
 async fn batch(env: &common::Env, tok: &str, body: Value) -> reqwest::Response {
-    env.http
-        .post(env.url("/v1.0/$batch"))
-        .bearer_auth(tok)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
+    env.post_as(tok, "/v1.0/$batch", &body).await
 }
 
 fn by_id(v: &Value) -> std::collections::HashMap<String, Value> {
@@ -26,8 +20,7 @@ fn by_id(v: &Value) -> std::collections::HashMap<String, Value> {
 
 #[tokio::test]
 async fn runs_items_through_the_router() {
-    let env = start().await;
-    let tok = env.token().await;
+    let (env, tok) = start_signed_in().await;
     let r = batch(&env, &tok, json!({"requests": [
         {"id": "1", "method": "POST", "url": "/invitations", "headers": {"Content-Type": "application/json"},
          "body": {"invitedUserEmailAddress": "b1@fabrikam.com", "inviteRedirectUrl": "https://x.example"}},
@@ -37,8 +30,7 @@ async fn runs_items_through_the_router() {
         {"id": "5", "method": "GET", "url": "https://graph.microsoft.com/v1.0/users"}
     ]}))
     .await;
-    assert_eq!(r.status(), 200);
-    let v: Value = r.json().await.unwrap();
+    let v = ok_json(r, "batch").await;
     let m = by_id(&v);
     assert_eq!(m["1"]["status"], 201);
     assert_eq!(m["1"]["body"]["invitedUserEmailAddress"], "b1@fabrikam.com");
@@ -55,8 +47,7 @@ async fn runs_items_through_the_router() {
 
 #[tokio::test]
 async fn limits_and_malformed_batches() {
-    let env = start().await;
-    let tok = env.token().await;
+    let (env, tok) = start_signed_in().await;
     let items: Vec<Value> = (0..21)
         .map(|i| json!({"id": i.to_string(), "method": "GET", "url": "/users"}))
         .collect();
@@ -80,17 +71,12 @@ async fn limits_and_malformed_batches() {
         json!({"requests": [{"id": "1", "method": "GET", "url": "/users"}, {"id": "1", "method": "GET", "url": "/users"}]}),
         json!({"requests": [{"id": "1", "method": "GET", "url": "/users", "dependsOn": ["9"]}]}),
     ] {
-        graph_error(batch(&env, &tok, bad).await, 400, "BadRequest").await;
+        let r = batch(&env, &tok, bad.clone()).await;
+        graph_error_in(&bad.to_string(), r, 400, "BadRequest").await;
     }
     let r = env
-        .http
-        .post(env.url("/v1.0/$batch"))
-        .bearer_auth(&tok)
-        .header("content-type", "application/json")
-        .body("{")
-        .send()
-        .await
-        .unwrap();
+        .post_raw(Some(&tok), "/v1.0/$batch", "application/json", "{")
+        .await;
     graph_error(r, 400, "BadRequest").await;
     // A body without Content-Type fails that item only.
     let v: Value = batch(
@@ -107,8 +93,7 @@ async fn limits_and_malformed_batches() {
 
 #[tokio::test]
 async fn depends_on_failure_gives_424() {
-    let env = start().await;
-    let tok = env.token().await;
+    let (env, tok) = start_signed_in().await;
     let ct = json!({"Content-Type": "application/json"});
     let v: Value = batch(&env, &tok, json!({"requests": [
         {"id": "1", "method": "POST", "url": "/invitations", "headers": ct, "body": {"invitedUserEmailAddress": "bad"}},
@@ -132,8 +117,7 @@ async fn depends_on_failure_gives_424() {
 
 #[tokio::test]
 async fn items_are_throttled_individually() {
-    let env = start().await;
-    let tok = env.token().await;
+    let (env, tok) = start_signed_in().await;
     env.put_faults(json!({"throttle": {"invitations": {"limit": 2, "windowMs": 60000}}}))
         .await;
     let items: Vec<Value> = (0..4)
@@ -141,8 +125,7 @@ async fn items_are_throttled_individually() {
                          "body": {"invitedUserEmailAddress": format!("t{i}@fabrikam.com"), "inviteRedirectUrl": "https://x.example"}}))
         .collect();
     let r = batch(&env, &tok, json!({"requests": items})).await;
-    assert_eq!(r.status(), 200);
-    let v: Value = r.json().await.unwrap();
+    let v = ok_json(r, "batch").await;
     let statuses: Vec<u64> = v["responses"]
         .as_array()
         .unwrap()
@@ -178,15 +161,8 @@ async fn items_are_throttled_individually() {
 #[tokio::test]
 async fn items_need_auth_like_any_request() {
     let env = start().await;
-    let r = env
-        .http
-        .post(env.url("/beta/$batch"))
-        .json(&json!({"requests": [{"id": "1", "method": "GET", "url": "/users"}]}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let v: Value = r.json().await.unwrap();
+    let unauthenticated = json!({"requests": [{"id": "1", "method": "GET", "url": "/users"}]});
+    let v = ok_json(env.post("/beta/$batch", &unauthenticated).await, "batch").await;
     assert_eq!(v["responses"][0]["status"], 401);
     assert_eq!(
         v["responses"][0]["body"]["error"]["code"],

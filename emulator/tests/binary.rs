@@ -3,7 +3,10 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
+use common::{client, default_token as token, get_with, https_client, json};
 use serde_json::{json, Value};
+
+mod common;
 
 const BIN: &str = env!("CARGO_BIN_EXE_graph-emulator");
 
@@ -49,31 +52,6 @@ impl Drop for Proc {
     }
 }
 
-fn client() -> reqwest::Client {
-    reqwest::Client::builder().no_proxy().build().unwrap()
-}
-
-async fn token(http: &reqwest::Client, base: &str) -> String {
-    let v: Value = http
-        .post(format!("{base}/contoso.onmicrosoft.com/oauth2/v2.0/token"))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", entra_invite_emulator::DEFAULT_CLIENT_ID),
-            (
-                "client_secret",
-                entra_invite_emulator::DEFAULT_CLIENT_SECRET,
-            ),
-            ("scope", "https://graph.microsoft.com/.default"),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    v["access_token"].as_str().unwrap().to_string()
-}
-
 #[test]
 fn help_prints_the_defaults() {
     let out = Command::new(BIN).arg("--help").output().unwrap();
@@ -116,18 +94,15 @@ async fn state_survives_sigterm_and_restart() {
 
     let mut p = spawn(&["--state", state_s]);
     let tok = token(&http, &p.base).await;
-    let v: Value = http
-        .get(format!(
-            "{}/v1.0/users?$filter=mail eq 'keep@fabrikam.com'",
-            p.base
-        ))
-        .bearer_auth(&tok)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v = json(
+        get_with(
+            &http,
+            &format!("{}/v1.0/users?$filter=mail eq 'keep@fabrikam.com'", p.base),
+            &tok,
+        )
+        .await,
+    )
+    .await;
     assert_eq!(v["value"].as_array().unwrap().len(), 1);
     // Re-inviting after restart still finds the same user (indexes rebuilt).
     let r: Value = http
@@ -165,35 +140,15 @@ async fn https_with_generated_certificate_and_faults_file() {
         "3",
     ]);
     assert!(p.base.starts_with("https://127.0.0.1:"));
-    let cert = reqwest::Certificate::from_pem(&std::fs::read(&pem).unwrap()).unwrap();
-    let http = reqwest::Client::builder()
-        .no_proxy()
-        .add_root_certificate(cert)
-        .build()
-        .unwrap();
+    let http = https_client(&std::fs::read_to_string(&pem).unwrap());
     let tok = token(&http, &p.base).await;
-    let r = http
-        .get(format!("{}/v1.0/domains", p.base))
-        .bearer_auth(&tok)
-        .send()
-        .await
-        .unwrap();
+    let r = get_with(&http, &format!("{}/v1.0/domains", p.base), &tok).await;
     assert_eq!(r.status(), 502);
-    let r = http
-        .get(format!("{}/v1.0/domains", p.base))
-        .bearer_auth(&tok)
-        .send()
-        .await
-        .unwrap();
+    let r = get_with(&http, &format!("{}/v1.0/domains", p.base), &tok).await;
     assert_eq!(r.status(), 200);
     // localhost is in the certificate too.
     let local = p.base.replace("127.0.0.1", "localhost");
-    let r = http
-        .get(format!("{local}/v1.0/users?$top=1"))
-        .bearer_auth(&tok)
-        .send()
-        .await
-        .unwrap();
+    let r = get_with(&http, &format!("{local}/v1.0/users?$top=1"), &tok).await;
     assert_eq!(r.status(), 200);
     // Without trusting the certificate the handshake fails.
     assert!(client()

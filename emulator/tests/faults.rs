@@ -5,14 +5,13 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{graph_error, invitation, start, start_with};
+use common::{graph_error, guest_id, invitation, start, start_signed_in, start_with, values};
 use entra_invite_emulator::{Config, Faults, RandomFault};
-use serde_json::{json, Value};
+use serde_json::json;
 
 #[tokio::test]
 async fn scripted_status_with_retry_after_then_early_retry_is_429() {
-    let env = start().await;
-    let tok = env.token().await;
+    let (env, tok) = start_signed_in().await;
     env.put_faults(json!({"scripted": [{"method": "POST", "pathContains": "/invitations", "status": 503, "times": 1, "retryAfter": "2"}]}))
         .await;
     let r = env.invite(&tok, invitation("a@fabrikam.com")).await;
@@ -31,77 +30,50 @@ async fn scripted_status_with_retry_after_then_early_retry_is_429() {
     // Another route of the same token is not affected.
     assert_eq!(env.get(&tok, "/v1.0/users").await.status(), 200);
     tokio::time::sleep(Duration::from_millis(2100)).await;
-    assert_eq!(
-        env.invite(&tok, invitation("a@fabrikam.com"))
-            .await
-            .status(),
-        201
-    );
+    env.invite_created(&tok, invitation("a@fabrikam.com")).await;
 }
 
 #[tokio::test]
 async fn act_first_creates_then_fails() {
-    let env = start().await;
-    let tok = env.token().await;
+    let (env, tok) = start_signed_in().await;
     env.put_faults(
         json!({"scripted": [{"pathContains": "/invitations", "status": 500, "actFirst": true}]}),
     )
     .await;
     let r = env.invite(&tok, invitation("amb@fabrikam.com")).await;
     graph_error(r, 500, "InternalServerError").await;
-    let v: Value = env
-        .get(&tok, "/v1.0/users?$filter=mail eq 'amb@fabrikam.com'")
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(v["value"].as_array().unwrap().len(), 1);
+    let v = env
+        .get_json(&tok, "/v1.0/users?$filter=mail eq 'amb@fabrikam.com'")
+        .await;
+    assert_eq!(values(&v).len(), 1);
     assert_eq!(env.counters().await["invitationsCreated"], 1);
 }
 
 #[tokio::test]
 async fn scripted_drop_closes_the_connection() {
-    let env = start().await;
-    let tok = env.token().await;
+    let (env, tok) = start_signed_in().await;
     env.put_faults(json!({"scripted": [
         {"pathContains": "/invitations", "drop": true, "times": 1},
         {"pathContains": "/invitations", "drop": true, "actFirst": true, "times": 1}
     ]}))
     .await;
-    let err = env
-        .http
-        .post(env.url("/v1.0/invitations"))
-        .bearer_auth(&tok)
-        .json(&invitation("drop@fabrikam.com"))
-        .send()
-        .await;
+    let err = env.try_invite(&tok, &invitation("drop@fabrikam.com")).await;
     assert!(err.is_err(), "{err:?}");
     assert_eq!(env.counters().await["invitationsCreated"], 0);
-    let err = env
-        .http
-        .post(env.url("/v1.0/invitations"))
-        .bearer_auth(&tok)
-        .json(&invitation("drop@fabrikam.com"))
-        .send()
-        .await;
+    let err = env.try_invite(&tok, &invitation("drop@fabrikam.com")).await;
     assert!(err.is_err());
     assert_eq!(env.counters().await["invitationsCreated"], 1);
     assert_eq!(
         env.counters().await["requests"]["POST /v1.0/invitations dropped"],
         2
     );
-    assert_eq!(
-        env.invite(&tok, invitation("drop@fabrikam.com"))
-            .await
-            .status(),
-        201
-    );
+    env.invite_created(&tok, invitation("drop@fabrikam.com"))
+        .await;
 }
 
 #[tokio::test]
 async fn drop_rate_one_drops_graph_requests_only() {
-    let env = start().await;
-    let tok = env.token().await;
+    let (env, tok) = start_signed_in().await;
     env.put_faults(json!({"dropRate": 1.0})).await;
     assert!(env
         .http
@@ -112,28 +84,19 @@ async fn drop_rate_one_drops_graph_requests_only() {
         .is_err());
     // The control API and the token endpoint are not dropped.
     env.token().await;
-    env.http
-        .delete(env.url("/_emulator/faults"))
-        .send()
-        .await
-        .unwrap();
+    env.bare(reqwest::Method::DELETE, "/_emulator/faults").await;
     assert_eq!(env.get(&tok, "/v1.0/users").await.status(), 200);
 }
 
 async fn throttled_retry_after(format: &str) -> Option<String> {
-    let env = start().await;
-    let tok = env.token().await;
+    let (env, tok) = start_signed_in().await;
     env.put_faults(
         json!({"throttle": {"invitations": {"limit": 2, "windowMs": 60000}, "retryAfter": format}}),
     )
     .await;
     for i in 0..2 {
-        assert_eq!(
-            env.invite(&tok, invitation(&format!("t{i}@fabrikam.com")))
-                .await
-                .status(),
-            201
-        );
+        env.invite_created(&tok, invitation(&format!("t{i}@fabrikam.com")))
+            .await;
     }
     let r = env.invite(&tok, invitation("t9@fabrikam.com")).await;
     let ra = r
@@ -167,8 +130,7 @@ async fn throttle_retry_after_forms() {
 
 #[tokio::test]
 async fn throttle_default_bucket_is_150_per_5s_per_tenant() {
-    let env = start().await;
-    let tok = env.token().await;
+    let (env, tok) = start_signed_in().await;
     env.put_faults(json!({"throttle": {"invitations": {}}}))
         .await;
     assert_eq!(
@@ -203,31 +165,14 @@ async fn throttle_default_bucket_is_150_per_5s_per_tenant() {
     )
     .await;
     env.control_post("/_emulator/apps", json!({"tenant": "fabrikam.onmicrosoft.com", "clientId": "fab", "clientSecret": "s", "roles": ["User.Invite.All"]})).await;
-    let r = env
-        .token_response(
-            "fabrikam.onmicrosoft.com",
-            &[
-                ("grant_type", "client_credentials"),
-                ("client_id", "fab"),
-                ("client_secret", "s"),
-                ("scope", "https://graph.microsoft.com/.default"),
-            ],
-        )
-        .await;
-    let other: Value = r.json().await.unwrap();
-    let other = other["access_token"].as_str().unwrap();
-    assert_eq!(
-        env.invite(other, invitation("x@contoso.org"))
-            .await
-            .status(),
-        201
-    );
+    let other = env.token_in("fabrikam.onmicrosoft.com", "fab", "s").await;
+    let other = other.as_str();
+    env.invite_created(other, invitation("x@contoso.org")).await;
 }
 
 #[tokio::test]
 async fn users_bucket_throttles_reads() {
-    let env = start().await;
-    let tok = env.token().await;
+    let (env, tok) = start_signed_in().await;
     env.put_faults(
         json!({"throttle": {"users": {"limit": 1, "windowMs": 60000}, "retryAfter": "decimal"}}),
     )
@@ -237,12 +182,8 @@ async fn users_bucket_throttles_reads() {
     assert!(r.headers()["retry-after"].to_str().unwrap().contains('.'));
     graph_error(r, 429, "TooManyRequests").await;
     // Invitations have no bucket here.
-    assert_eq!(
-        env.invite(&tok, invitation("free@fabrikam.com"))
-            .await
-            .status(),
-        201
-    );
+    env.invite_created(&tok, invitation("free@fabrikam.com"))
+        .await;
 }
 
 async fn random_statuses(seed: u64) -> Vec<u16> {
@@ -288,8 +229,7 @@ async fn random_faults_are_reproducible_with_a_seed() {
 
 #[tokio::test]
 async fn random_fault_filters_by_method_and_path() {
-    let env = start().await;
-    let tok = env.token().await;
+    let (env, tok) = start_signed_in().await;
     env.put_faults(json!({"random": [{"rate": 1.0, "statuses": [507], "methods": ["POST"], "pathContains": "/invitations"}]})).await;
     graph_error(
         env.invite(&tok, invitation("r@fabrikam.com")).await,
@@ -302,8 +242,7 @@ async fn random_fault_filters_by_method_and_path() {
 
 #[tokio::test]
 async fn latency_is_added() {
-    let env = start().await;
-    let tok = env.token().await;
+    let (env, tok) = start_signed_in().await;
     env.put_faults(json!({"latencyMs": {"min": 150, "max": 150}}))
         .await;
     let t = Instant::now();
@@ -313,18 +252,13 @@ async fn latency_is_added() {
 
 #[tokio::test]
 async fn replication_lag_hides_new_guests_from_get_by_id() {
-    let env = start().await;
-    let tok = env.token().await;
+    let (env, tok) = start_signed_in().await;
     env.put_faults(json!({"replicationLagMs": 700})).await;
-    let v: Value = env
-        .invite(&tok, invitation("lag@fabrikam.com"))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let id = v["invitedUser"]["id"].as_str().unwrap();
-    graph_error(
-        env.get(&tok, &format!("/v1.0/users/{id}")).await,
+    let v = env.invite_json(&tok, invitation("lag@fabrikam.com")).await;
+    let id = guest_id(&v);
+    env.get_refused(
+        &tok,
+        &format!("/v1.0/users/{id}"),
         404,
         "Request_ResourceNotFound",
     )
@@ -350,31 +284,21 @@ async fn faults_api_round_trip_and_validation() {
         json!({"random": [{"rate": 0.5, "statuses": [200]}]}),
     ] {
         let r = env
-            .http
-            .put(env.url("/_emulator/faults"))
-            .json(&bad)
-            .send()
-            .await
-            .unwrap();
+            .send_json(reqwest::Method::PUT, "/_emulator/faults", &bad)
+            .await;
         assert_eq!(r.status(), 400, "{bad}");
     }
-    let r = env
-        .http
-        .delete(env.url("/_emulator/faults"))
-        .send()
-        .await
-        .unwrap();
+    let r = env.bare(reqwest::Method::DELETE, "/_emulator/faults").await;
     assert_eq!(r.status(), 200);
     assert_eq!(
-        env.control_get("/_emulator/faults").await["throttle"],
-        Value::Null
+        env.control_get("/_emulator/faults").await,
+        json!(Faults::default())
     );
 }
 
 #[tokio::test]
 async fn drop_mid_response_sends_headers_then_cuts_the_body() {
-    let env = start().await;
-    let tok = env.token().await;
+    let (env, tok) = start_signed_in().await;
     env.put_faults(
         json!({"scripted": [{"pathContains": "/invitations", "dropMidResponse": true}]}),
     )
@@ -384,12 +308,8 @@ async fn drop_mid_response_sends_headers_then_cuts_the_body() {
     assert!(r.bytes().await.is_err());
     assert_eq!(env.counters().await["invitationsCreated"], 1);
     // The next one is normal again.
-    assert_eq!(
-        env.invite(&tok, invitation("mid@fabrikam.com"))
-            .await
-            .status(),
-        201
-    );
+    env.invite_created(&tok, invitation("mid@fabrikam.com"))
+        .await;
 }
 
 fn header(r: &reqwest::Response, name: &str) -> Option<String> {
@@ -398,11 +318,18 @@ fn header(r: &reqwest::Response, name: &str) -> Option<String> {
         .map(|v| v.to_str().unwrap().to_string())
 }
 
+/// The `x-ms-throttle-scope` and `x-ms-throttle-information` of an answer.
+fn throttle(r: &reqwest::Response) -> (Option<String>, Option<String>) {
+    (
+        header(r, "x-ms-throttle-scope"),
+        header(r, "x-ms-throttle-information"),
+    )
+}
+
 #[tokio::test]
 async fn throttled_answers_carry_throttle_scope_and_information() {
     use entra_invite_emulator::{DEFAULT_CLIENT_ID, DEFAULT_TENANT_ID};
-    let env = start().await;
-    let tok = env.token().await;
+    let (env, tok) = start_signed_in().await;
     env.put_faults(
         json!({"throttle": {"invitations": {"limit": 1, "windowMs": 60000},
                                        "users": {"limit": 1, "windowMs": 60000}}}),
@@ -413,34 +340,35 @@ async fn throttled_answers_carry_throttle_scope_and_information() {
     assert_eq!(header(&ok, "x-ms-throttle-scope"), None);
     // The invitation limit is per tenant for all apps; writes.
     let r = env.invite(&tok, invitation("two@fabrikam.com")).await;
+    let write_limit = Some("WriteLimitExceeded".to_string());
     assert_eq!(
-        header(&r, "x-ms-throttle-scope").as_deref(),
-        Some(format!("Tenant/Write/{DEFAULT_CLIENT_ID}/{DEFAULT_TENANT_ID}").as_str())
-    );
-    assert_eq!(
-        header(&r, "x-ms-throttle-information").as_deref(),
-        Some("WriteLimitExceeded")
+        throttle(&r),
+        (
+            Some(format!(
+                "Tenant/Write/{DEFAULT_CLIENT_ID}/{DEFAULT_TENANT_ID}"
+            )),
+            write_limit.clone()
+        )
     );
     graph_error(r, 429, "TooManyRequests").await;
     // Retrying before Retry-After is answered the same way.
     let r = env.invite(&tok, invitation("two@fabrikam.com")).await;
-    assert_eq!(
-        header(&r, "x-ms-throttle-information").as_deref(),
-        Some("WriteLimitExceeded")
-    );
+    assert_eq!(throttle(&r).1, write_limit);
     assert_eq!(r.status(), 429);
     assert_eq!(env.counters().await["earlyRetries"], 1);
     // Reads of users: app+tenant resource units.
     assert_eq!(env.get(&tok, "/v1.0/users").await.status(), 200);
     let r = env.get(&tok, "/v1.0/users").await;
     assert_eq!(r.status(), 429);
+    let unit_limit = Some("ResourceUnitLimitExceeded".to_string());
     assert_eq!(
-        header(&r, "x-ms-throttle-scope").as_deref(),
-        Some(format!("Tenant_Application/Read/{DEFAULT_CLIENT_ID}/{DEFAULT_TENANT_ID}").as_str())
-    );
-    assert_eq!(
-        header(&r, "x-ms-throttle-information").as_deref(),
-        Some("ResourceUnitLimitExceeded")
+        throttle(&r),
+        (
+            Some(format!(
+                "Tenant_Application/Read/{DEFAULT_CLIENT_ID}/{DEFAULT_TENANT_ID}"
+            )),
+            unit_limit.clone()
+        )
     );
     assert_eq!(header(&r, "x-ms-resource-unit"), None);
     // Scripted 429s look the same; other statuses carry none.
@@ -449,10 +377,7 @@ async fn throttled_answers_carry_throttle_scope_and_information() {
         .await;
     let r = env.get(&tok, "/v1.0/domains").await;
     assert_eq!(r.status(), 429);
-    assert_eq!(
-        header(&r, "x-ms-throttle-information").as_deref(),
-        Some("ResourceUnitLimitExceeded")
-    );
+    assert_eq!(throttle(&r).1, unit_limit);
     let r = env.get(&tok, "/v1.0/domains").await;
     assert_eq!(r.status(), 503);
     assert_eq!(header(&r, "x-ms-throttle-scope"), None);

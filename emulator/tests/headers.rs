@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::start;
+use common::start_signed_in;
 
 fn check(r: &reqwest::Response, client_request_id: Option<&str>) {
     let h = r.headers();
@@ -22,8 +22,7 @@ fn check(r: &reqwest::Response, client_request_id: Option<&str>) {
 
 #[tokio::test]
 async fn every_response_has_graph_headers() {
-    let env = start().await;
-    let tok = env.token().await;
+    let (env, tok) = start_signed_in().await;
     let r = env.get(&tok, "/v1.0/users").await;
     check(&r, None);
     assert_eq!(
@@ -58,8 +57,7 @@ async fn every_response_has_graph_headers() {
 
 #[tokio::test]
 async fn users_responses_carry_resource_units() {
-    let env = start().await;
-    let tok = env.token().await;
+    let (env, tok) = start_signed_in().await;
     let ru = |r: &reqwest::Response| {
         r.headers()
             .get("x-ms-resource-unit")

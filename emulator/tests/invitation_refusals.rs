@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{graph_error, invitation, start, Env};
+use common::{graph_error, guest_id, invitation, reset_invitation, start_signed_in, Env};
 use serde_json::{json, Value};
 
 const LIST_REFUSAL: &str = "This user can't be invited to this directory. Please try a different email address for the user or create a user account for them in your Azure AD directory.";
@@ -13,30 +13,21 @@ const PROXY_CONFLICT: &str =
     "Another object with the same value for property proxyAddresses already exists.";
 
 async fn set_policy(env: &Env, body: Value) -> reqwest::Response {
-    env.http
-        .post(env.url("/_emulator/policy"))
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
+    env.post("/_emulator/policy", &body).await
 }
 
 async fn refused(env: &Env, tok: &str, email: &str, message: &str) {
-    let r = env.invite(tok, invitation(email)).await;
-    let v = graph_error(r, 400, "BadRequest").await;
+    let v = env.invite_refused(tok, email, 400, "BadRequest").await;
     assert_eq!(v["error"]["message"], message, "{email}");
 }
 
 async fn created(env: &Env, tok: &str, email: &str) -> Value {
-    let r = env.invite(tok, invitation(email)).await;
-    assert_eq!(r.status(), 201, "{email}");
-    r.json().await.unwrap()
+    env.invite_created(tok, invitation(email)).await
 }
 
 #[tokio::test]
 async fn block_list_and_cross_tenant_access() {
-    let env = start().await;
-    let tok = env.token().await;
+    let (env, tok) = start_signed_in().await;
     // A guest invited before the domain was blocked.
     created(&env, &tok, "early@gmail.com").await;
     let r = set_policy(
@@ -58,13 +49,8 @@ async fn block_list_and_cross_tenant_access() {
     assert_eq!(env.counters().await["invitationsCreated"], 3);
     // The beta endpoint refuses the same way.
     let r = env
-        .http
-        .post(env.url("/beta/invitations"))
-        .bearer_auth(&tok)
-        .json(&invitation("x@gmail.com"))
-        .send()
-        .await
-        .unwrap();
+        .post_as(&tok, "/beta/invitations", &invitation("x@gmail.com"))
+        .await;
     graph_error(r, 400, "BadRequest").await;
     // The policy reads back; DELETE clears it; reset forgets it.
     let p = env.control_get("/_emulator/policy").await;
@@ -74,12 +60,7 @@ async fn block_list_and_cross_tenant_access() {
     );
     assert_eq!(p["crossTenantBlocked"][0]["by"], "organization");
     assert_eq!(p["allowedDomains"], Value::Null);
-    let r = env
-        .http
-        .delete(env.url("/_emulator/policy"))
-        .send()
-        .await
-        .unwrap();
+    let r = env.bare(reqwest::Method::DELETE, "/_emulator/policy").await;
     assert_eq!(r.status(), 200);
     created(&env, &tok, "pat@gmail.com").await;
     set_policy(&env, json!({"blockedDomains": ["gmail.com"]})).await;
@@ -92,8 +73,7 @@ async fn block_list_and_cross_tenant_access() {
 
 #[tokio::test]
 async fn allow_list_status_override_and_validation() {
-    let env = start().await;
-    let tok = env.token().await;
+    let (env, tok) = start_signed_in().await;
     set_policy(&env, json!({"allowedDomains": ["fabrikam.com"]})).await;
     created(&env, &tok, "ok@fabrikam.com").await;
     refused(&env, &tok, "no@gmail.com", LIST_REFUSAL).await;
@@ -103,8 +83,9 @@ async fn allow_list_status_override_and_validation() {
         json!({"allowedDomains": ["fabrikam.com"], "errorStatus": 403, "errorCode": "Forbidden"}),
     )
     .await;
-    let r = env.invite(&tok, invitation("no@gmail.com")).await;
-    let v = graph_error(r, 403, "Forbidden").await;
+    let v = env
+        .invite_refused(&tok, "no@gmail.com", 403, "Forbidden")
+        .await;
     assert_eq!(v["error"]["message"], LIST_REFUSAL);
     // Entra has an allow list or a block list, never both; junk is refused.
     for bad in [
@@ -142,11 +123,9 @@ async fn allow_list_status_override_and_validation() {
 
 #[tokio::test]
 async fn proxy_address_conflicts() {
-    let env = start().await;
-    let tok = env.token().await;
+    let (env, tok) = start_signed_in().await;
     // A member whose secondary SMTP address is the invitee's.
-    env.control_post(
-        "/_emulator/users",
+    env.seed_user(
         json!({"mail": "robin@contoso.com", "userPrincipalName": "robin@contoso.onmicrosoft.com",
                "proxyAddresses": ["SMTP:robin@contoso.com", "smtp:robin@partner.example"]}),
     )
@@ -167,49 +146,39 @@ async fn proxy_address_conflicts() {
     .await;
     refused(&env, &tok, "sales@partner.example", PROXY_CONFLICT).await;
     refused(&env, &tok, "kim@partner.example", PROXY_CONFLICT).await;
-    let r = env
-        .http
-        .post(env.url("/_emulator/objects"))
-        .json(&json!({"@odata.type": "#microsoft.graph.device", "proxyAddresses": ["SMTP:a@b.c"]}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 400);
+    env.post_status(
+        "/_emulator/objects",
+        &json!({"@odata.type": "#microsoft.graph.device", "proxyAddresses": ["SMTP:a@b.c"]}),
+        400,
+    )
+    .await;
     // The guest's own proxy address is no conflict: re-inviting works.
     let a = created(&env, &tok, "sam@partner.example").await;
     let b = created(&env, &tok, "sam@partner.example").await;
     assert_eq!(a["invitedUser"]["id"], b["invitedUser"]["id"]);
     // A reset to an address another object holds is refused; to the user's own, accepted.
-    let id = a["invitedUser"]["id"].as_str().unwrap();
-    let reset = |email: &str| {
-        json!({"invitedUserEmailAddress": email, "inviteRedirectUrl": "https://x.example",
-               "resetRedemption": true, "invitedUser": {"id": id}})
-    };
+    let id = guest_id(&a);
+    let reset = |email: &str| reset_invitation(email, id);
     let r = env.invite(&tok, reset("sales@partner.example")).await;
     let v = graph_error(r, 400, "BadRequest").await;
     assert_eq!(v["error"]["message"], PROXY_CONFLICT);
     assert_eq!(
-        env.invite(&tok, reset("sam@partner.example"))
-            .await
-            .status(),
+        env.invite_status(&tok, reset("sam@partner.example")).await,
         201
     );
 }
 
 #[tokio::test]
 async fn disabled_member_gets_the_blocked_sign_in_variant() {
-    let env = start().await;
-    let tok = env.token().await;
-    let u = env
-        .control_post(
-            "/_emulator/users",
+    let (env, tok) = start_signed_in().await;
+    let (id, v) = env
+        .invite_existing(
+            &tok,
             json!({"mail": "gone@fabrikam.com", "userPrincipalName": "gone@contoso.onmicrosoft.com",
                    "accountEnabled": false}),
+            "gone@fabrikam.com",
         )
         .await;
-    let id = u["id"].as_str().unwrap();
-    let r = env.invite(&tok, invitation("gone@fabrikam.com")).await;
-    let v = graph_error(r, 400, "BadRequest").await;
     assert_eq!(
         v["error"]["message"],
         format!("The invited user already exists in the directory as object ID: {id}, but the account is blocked from signing in. If the account is unblocked, they can use that account to sign in to shared apps and resources.")
@@ -218,12 +187,8 @@ async fn disabled_member_gets_the_blocked_sign_in_variant() {
 
 #[tokio::test]
 async fn app_only_reset_refused_for_role_holders() {
-    let env = start().await;
-    let tok = env.token().await;
-    let admin = env
-        .control_post(
-            "/_emulator/users",
-            json!({"mail": "admin@fabrikam.com", "userPrincipalName": "admin_fabrikam.com#EXT#@contoso.onmicrosoft.com",
+    let (env, tok) = start_signed_in().await;
+    let admin = env.seed_user(json!({"mail": "admin@fabrikam.com", "userPrincipalName": "admin_fabrikam.com#EXT#@contoso.onmicrosoft.com",
                    "userType": "Guest", "creationType": "Invitation", "externalUserState": "Accepted",
                    "directoryRoles": ["User Administrator"]}),
         )
@@ -231,46 +196,31 @@ async fn app_only_reset_refused_for_role_holders() {
     assert_eq!(admin["directoryRoles"], json!(["User Administrator"]));
     let id = admin["id"].as_str().unwrap();
     // Roles are not a user property Graph returns.
-    let u: Value = env
-        .get(&tok, &format!("/v1.0/users/{id}?$select=id,displayName"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let u = env.user(&tok, id, "id,displayName").await;
     assert!(u.get("directoryRoles").is_none());
-    let reset = json!({"invitedUserEmailAddress": "admin2@fabrikam.com", "inviteRedirectUrl": "https://x.example",
-                       "resetRedemption": true, "invitedUser": {"id": id}});
-    let r = env.invite(&tok, reset.clone()).await;
+    let r = env
+        .invite(&tok, reset_invitation("admin2@fabrikam.com", id))
+        .await;
     let v = graph_error(r, 403, "Authorization_RequestDenied").await;
     assert_eq!(
         v["error"]["message"],
         "For app-only calls, the redemption status can't be reset if there are any roles assigned to the target user account."
     );
     // Nothing changed.
-    let u: Value = env
-        .get(&tok, &format!("/v1.0/users/{id}?$select=externalUserState"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let u = env.user(&tok, id, "externalUserState").await;
     assert_eq!(u["externalUserState"], "Accepted");
     // A guest without roles can be reset.
     let plain = created(&env, &tok, "plain@fabrikam.com").await;
-    let r = env
-        .invite(
-            &tok,
-            json!({"invitedUserEmailAddress": "plain2@fabrikam.com", "inviteRedirectUrl": "https://x.example",
-                   "resetRedemption": true, "invitedUser": {"id": plain["invitedUser"]["id"]}}),
-        )
-        .await;
-    assert_eq!(r.status(), 201);
+    env.invite_created(
+        &tok,
+        reset_invitation("plain2@fabrikam.com", guest_id(&plain)),
+    )
+    .await;
     // Bad roles input is refused.
-    let r = env
-        .http
-        .post(env.url("/_emulator/users"))
-        .json(&json!({"mail": "x@fabrikam.com", "directoryRoles": "User Administrator"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 400);
+    env.post_status(
+        "/_emulator/users",
+        &json!({"mail": "x@fabrikam.com", "directoryRoles": "User Administrator"}),
+        400,
+    )
+    .await;
 }

@@ -2,17 +2,19 @@
 
 mod common;
 
-use common::{graph_error, invitation, start};
+use common::{
+    graph_error, graph_error_in, guest_id, invitation, json, message, reset_invitation, start,
+    start_signed_in, values,
+};
 use entra_invite_emulator::{DEFAULT_TENANT_ID, READONLY_CLIENT_ID, READONLY_CLIENT_SECRET};
 use serde_json::{json, Value};
 
 #[tokio::test]
 async fn creates_guest_with_defaults_echoed() {
-    let env = start().await;
-    let tok = env.token().await;
-    let r = env.invite(&tok, invitation("Taylor@fabrikam.com")).await;
-    assert_eq!(r.status(), 201);
-    let v: Value = r.json().await.unwrap();
+    let (env, tok) = start_signed_in().await;
+    let v = env
+        .invite_created(&tok, invitation("Taylor@fabrikam.com"))
+        .await;
     assert_eq!(
         v["@odata.context"],
         format!("{}/v1.0/$metadata#invitations/$entity", env.base)
@@ -40,14 +42,8 @@ async fn creates_guest_with_defaults_echoed() {
     assert_ne!(v["id"], v["invitedUser"]["id"]);
 
     // The guest is materialised like a real one.
-    let id = v["invitedUser"]["id"].as_str().unwrap();
     let sel = "id,userPrincipalName,mail,otherMails,proxyAddresses,userType,creationType,externalUserState,externalUserStateChangeDateTime,identities,accountEnabled";
-    let u: Value = env
-        .get(&tok, &format!("/v1.0/users/{id}?$select={sel}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let u = env.user(&tok, guest_id(&v), sel).await;
     assert_eq!(u["mail"], "Taylor@fabrikam.com");
     assert_eq!(u["otherMails"], json!(["Taylor@fabrikam.com"]));
     assert_eq!(u["proxyAddresses"], json!(["SMTP:Taylor@fabrikam.com"]));
@@ -63,18 +59,12 @@ async fn creates_guest_with_defaults_echoed() {
 
 #[tokio::test]
 async fn beta_has_same_schema_and_its_own_context() {
-    let env = start().await;
-    let tok = env.token().await;
+    let (env, tok) = start_signed_in().await;
     let r = env
-        .http
-        .post(env.url("/beta/invitations"))
-        .bearer_auth(&tok)
-        .json(&invitation("a@fabrikam.com"))
-        .send()
-        .await
-        .unwrap();
+        .post_as(&tok, "/beta/invitations", &invitation("a@fabrikam.com"))
+        .await;
     assert_eq!(r.status(), 201);
-    let v: Value = r.json().await.unwrap();
+    let v = json(r).await;
     assert_eq!(
         v["@odata.context"],
         format!("{}/beta/$metadata#invitations/$entity", env.base)
@@ -83,32 +73,20 @@ async fn beta_has_same_schema_and_its_own_context() {
 
 #[tokio::test]
 async fn reinvite_returns_same_user_new_ticket_and_old_ticket_dies() {
-    let env = start().await;
-    let tok = env.token().await;
-    let a: Value = env
-        .invite(&tok, invitation("sam@fabrikam.com"))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let b: Value = env
-        .invite(&tok, invitation("SAM@fabrikam.com"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let (env, tok) = start_signed_in().await;
+    let a = env.invite_json(&tok, invitation("sam@fabrikam.com")).await;
+    let b = env.invite_json(&tok, invitation("SAM@fabrikam.com")).await;
     assert_eq!(a["invitedUser"]["id"], b["invitedUser"]["id"]);
     assert_ne!(a["inviteRedeemUrl"], b["inviteRedeemUrl"]);
     assert_ne!(a["id"], b["id"]);
-    let uid = a["invitedUser"]["id"].as_str().unwrap();
+    let uid = guest_id(&a);
     // Old ticket refused, new one accepted.
     let r = env
-        .http
-        .post(env.url("/_emulator/redeem"))
-        .json(&json!({"userId": uid, "inviteRedeemUrl": a["inviteRedeemUrl"]}))
-        .send()
-        .await
-        .unwrap();
+        .post(
+            "/_emulator/redeem",
+            &json!({"userId": uid, "inviteRedeemUrl": a["inviteRedeemUrl"]}),
+        )
+        .await;
     graph_error(r, 400, "InvalidTicket").await;
     let u = env
         .control_post(
@@ -119,76 +97,48 @@ async fn reinvite_returns_same_user_new_ticket_and_old_ticket_dies() {
     assert_eq!(u["externalUserState"], "Accepted");
     assert_eq!(u["identities"][0]["issuer"], "ExternalAzureAD");
     // Only one user exists for that email.
-    let list: Value = env
-        .get(&tok, "/v1.0/users?$filter=mail eq 'sam@fabrikam.com'")
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(list["value"].as_array().unwrap().len(), 1);
+    let list = env
+        .get_json(&tok, "/v1.0/users?$filter=mail eq 'sam@fabrikam.com'")
+        .await;
+    assert_eq!(values(&list).len(), 1);
 }
 
 #[tokio::test]
 async fn verified_domain_and_existing_member_are_rejected() {
-    let env = start().await;
-    let tok = env.token().await;
-    let v = graph_error(
-        env.invite(&tok, invitation("bob@contoso.com")).await,
-        400,
-        "BadRequest",
-    )
-    .await;
+    let (env, tok) = start_signed_in().await;
+    let v = env
+        .invite_refused(&tok, "bob@contoso.com", 400, "BadRequest")
+        .await;
     assert_eq!(v["error"]["message"], "This user cannot be invited because the domain of the user's email address is a verified domain of this directory.");
-    let v = graph_error(
-        env.invite(&tok, invitation("bob@CONTOSO.onmicrosoft.com"))
-            .await,
-        400,
-        "BadRequest",
-    )
-    .await;
-    assert!(v["error"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("verified domain"));
+    let v = env
+        .invite_refused(&tok, "bob@CONTOSO.onmicrosoft.com", 400, "BadRequest")
+        .await;
+    assert!(message(&v).contains("verified domain"));
 
-    let member = env
-        .control_post(
-            "/_emulator/users",
+    let (id, v) = env
+        .invite_existing(
+            &tok,
             json!({"userPrincipalName": "carol@contoso.onmicrosoft.com", "mail": "carol@partner.org"}),
+            "carol@partner.org",
         )
         .await;
-    let id = member["id"].as_str().unwrap();
-    let v = graph_error(
-        env.invite(&tok, invitation("carol@partner.org")).await,
-        400,
-        "BadRequest",
-    )
-    .await;
     assert_eq!(
         v["error"]["message"],
         format!("The invited user already exists in the directory as objectID: {id}. They can use that account to sign in to shared apps and resources.")
     );
-    env.control_post(
-        "/_emulator/users",
-        json!({"userPrincipalName": "dan@contoso.onmicrosoft.com", "mail": "dan@partner.org", "accountEnabled": false}),
-    )
-    .await;
-    let v = graph_error(
-        env.invite(&tok, invitation("dan@partner.org")).await,
-        400,
-        "BadRequest",
-    )
-    .await;
-    assert!(v["error"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("blocked from signing in"));
+    let (_, v) = env
+        .invite_existing(
+            &tok,
+            json!({"userPrincipalName": "dan@contoso.onmicrosoft.com", "mail": "dan@partner.org", "accountEnabled": false}),
+            "dan@partner.org",
+        )
+        .await;
+    assert!(message(&v).contains("blocked from signing in"));
 }
 
 #[tokio::test]
 async fn validation_errors() {
-    let env = start().await;
-    let tok = env.token().await;
+    let (env, tok) = start_signed_in().await;
     let cases = [
         json!({"inviteRedirectUrl": "https://x.example"}),
         json!({"invitedUserEmailAddress": "a@b.com"}),
@@ -205,24 +155,18 @@ async fn validation_errors() {
     ];
     for body in cases {
         let r = env.invite(&tok, body.clone()).await;
-        graph_error(r, 400, "BadRequest").await;
+        graph_error_in(&body.to_string(), r, 400, "BadRequest").await;
     }
     // Malformed JSON and a wrong content type get Graph's payload message.
     for (ct, body) in [("application/json", "{not json"), ("text/plain", "{}")] {
         let r = env
-            .http
-            .post(env.url("/v1.0/invitations"))
-            .bearer_auth(&tok)
-            .header("content-type", ct)
-            .body(body)
-            .send()
-            .await
-            .unwrap();
-        let v = graph_error(r, 400, "BadRequest").await;
-        assert!(v["error"]["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("Unable to read JSON request payload"));
+            .post_raw(Some(&tok), "/v1.0/invitations", ct, body)
+            .await;
+        let v = graph_error_in(ct, r, 400, "BadRequest").await;
+        assert!(
+            message(&v).starts_with("Unable to read JSON request payload"),
+            "{ct}"
+        );
     }
     // Oversized body.
     let big = format!(
@@ -230,24 +174,17 @@ async fn validation_errors() {
         "x".repeat(5 * 1024 * 1024)
     );
     let r = env
-        .http
-        .post(env.url("/v1.0/invitations"))
-        .bearer_auth(&tok)
-        .header("content-type", "application/json")
-        .body(big)
-        .send()
-        .await
-        .unwrap();
+        .post_raw(Some(&tok), "/v1.0/invitations", "application/json", big)
+        .await;
     graph_error(r, 413, "RequestEntityTooLarge").await;
     assert_eq!(env.counters().await["invitationsCreated"], 0);
 }
 
 #[tokio::test]
 async fn member_type_message_and_single_cc_go_to_outbox() {
-    let env = start().await;
-    let tok = env.token().await;
-    let r = env
-        .invite(
+    let (env, tok) = start_signed_in().await;
+    let v = env
+        .invite_created(
             &tok,
             json!({
                 "invitedUserEmailAddress": "lee@fabrikam.com",
@@ -266,8 +203,6 @@ async fn member_type_message_and_single_cc_go_to_outbox() {
             }),
         )
         .await;
-    assert_eq!(r.status(), 201);
-    let v: Value = r.json().await.unwrap();
     assert_eq!(v["invitedUserType"], "Member");
     assert_eq!(v["invitedUserDisplayName"], "Lee");
     assert_eq!(v["sendInvitationMessage"], true);
@@ -280,18 +215,7 @@ async fn member_type_message_and_single_cc_go_to_outbox() {
     assert_eq!(out[0]["customizedMessageBody"], "Bienvenue");
     assert_eq!(out[0]["inviteRedeemUrl"], v["inviteRedeemUrl"]);
     assert!(out[0]["sentDateTime"].is_string());
-    let u: Value = env
-        .get(
-            &tok,
-            &format!(
-                "/v1.0/users/{}?$select=userType,displayName",
-                v["invitedUser"]["id"].as_str().unwrap()
-            ),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let u = env.user(&tok, guest_id(&v), "userType,displayName").await;
     assert_eq!(u["userType"], "Member");
     assert_eq!(u["displayName"], "Lee");
     // Without sendInvitationMessage nothing is sent.
@@ -308,53 +232,30 @@ async fn member_type_message_and_single_cc_go_to_outbox() {
 
 #[tokio::test]
 async fn reset_redemption() {
-    let env = start().await;
-    let tok = env.token().await;
-    let a: Value = env
-        .invite(&tok, invitation("old@fabrikam.com"))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let id = a["invitedUser"]["id"].as_str().unwrap();
+    let (env, tok) = start_signed_in().await;
+    let a = env.invite_json(&tok, invitation("old@fabrikam.com")).await;
+    let id = guest_id(&a);
     env.control_post("/_emulator/redeem", json!({"email": "old@fabrikam.com"}))
         .await;
-    let r = env
-        .invite(
-            &tok,
-            json!({"invitedUserEmailAddress": "new@fabrikam.com", "inviteRedirectUrl": "https://x.example",
-                   "resetRedemption": true, "invitedUser": {"id": id}}),
-        )
+    let b = env
+        .invite_created(&tok, reset_invitation("new@fabrikam.com", id))
         .await;
-    assert_eq!(r.status(), 201);
-    let b: Value = r.json().await.unwrap();
     assert_eq!(b["resetRedemption"], true);
     assert_eq!(b["invitedUser"]["id"], id);
     assert_eq!(
         b["invitedUser"]["userPrincipalName"],
         a["invitedUser"]["userPrincipalName"]
     );
-    let u: Value = env
-        .get(
-            &tok,
-            &format!("/v1.0/users/{id}?$select=externalUserState,otherMails"),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let u = env.user(&tok, id, "externalUserState,otherMails").await;
     assert_eq!(u["externalUserState"], "PendingAcceptance");
     assert!(u["otherMails"]
         .as_array()
         .unwrap()
         .contains(&json!("new@fabrikam.com")));
     // Unknown id → 404; missing id → 400.
+    let unknown = "00000000-0000-0000-0000-000000000000";
     let r = env
-        .invite(
-            &tok,
-            json!({"invitedUserEmailAddress": "x@fabrikam.com", "inviteRedirectUrl": "https://x.example",
-                   "resetRedemption": true, "invitedUser": {"id": "00000000-0000-0000-0000-000000000000"}}),
-        )
+        .invite(&tok, reset_invitation("x@fabrikam.com", unknown))
         .await;
     graph_error(r, 404, "Request_ResourceNotFound").await;
     // A token without User.ReadWrite.All cannot reset.
@@ -362,11 +263,7 @@ async fn reset_redemption() {
         .static_token(json!({"roles": ["User.Invite.All"]}))
         .await;
     let r = env
-        .invite(
-            &weak,
-            json!({"invitedUserEmailAddress": "new@fabrikam.com", "inviteRedirectUrl": "https://x.example",
-                   "resetRedemption": true, "invitedUser": {"id": id}}),
-        )
+        .invite(&weak, reset_invitation("new@fabrikam.com", id))
         .await;
     graph_error(r, 403, "Authorization_RequestDenied").await;
 }
@@ -377,40 +274,34 @@ async fn permissions_and_tokens() {
     let ro = env
         .token_for(READONLY_CLIENT_ID, READONLY_CLIENT_SECRET)
         .await;
-    let v = graph_error(
-        env.invite(&ro, invitation("a@fabrikam.com")).await,
-        401,
-        "Unauthorized",
-    )
-    .await;
+    let v = env
+        .invite_refused(&ro, "a@fabrikam.com", 401, "Unauthorized")
+        .await;
     assert_eq!(v["error"]["message"], format!("Insufficient privileges to perform requested operation by the application '00000003-0000-0000-c000-000000000000'. ControllerName=MSGraphInviteAPI, ActionName=CreateInvite, URL absolute path=/api/{DEFAULT_TENANT_ID}/invites"));
 
     let r = env
-        .http
-        .post(env.url("/v1.0/invitations"))
-        .json(&invitation("a@fabrikam.com"))
-        .send()
-        .await
-        .unwrap();
+        .post("/v1.0/invitations", &invitation("a@fabrikam.com"))
+        .await;
     let v = graph_error(r, 401, "InvalidAuthenticationToken").await;
     assert_eq!(v["error"]["message"], "Access token is empty.");
-    let v = graph_error(
-        env.invite("garbage", invitation("a@fabrikam.com")).await,
-        401,
-        "InvalidAuthenticationToken",
-    )
-    .await;
-    assert!(v["error"]["message"]
-        .as_str()
-        .unwrap()
-        .starts_with("Invalid JWT token"));
+    let v = env
+        .invite_refused(
+            "garbage",
+            "a@fabrikam.com",
+            401,
+            "InvalidAuthenticationToken",
+        )
+        .await;
+    assert!(message(&v).starts_with("Invalid JWT token"));
     let expired = env.static_token(json!({"expiresInSecs": -10})).await;
-    let v = graph_error(
-        env.invite(&expired, invitation("a@fabrikam.com")).await,
-        401,
-        "InvalidAuthenticationToken",
-    )
-    .await;
+    let v = env
+        .invite_refused(
+            &expired,
+            "a@fabrikam.com",
+            401,
+            "InvalidAuthenticationToken",
+        )
+        .await;
     assert_eq!(
         v["error"]["message"],
         "Access token has expired or is not yet valid."
@@ -419,17 +310,16 @@ async fn permissions_and_tokens() {
 
 #[tokio::test]
 async fn get_invitations_is_unknown_error_404() {
-    let env = start().await;
-    let tok = env.token().await;
+    let (env, tok) = start_signed_in().await;
     for p in [
         "/v1.0/invitations",
         "/v1.0/invitations/abc",
         "/beta/invitations/abc/invitedUser",
     ] {
-        let v = graph_error(env.get(&tok, p).await, 404, "UnknownError").await;
-        assert!(v["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("404 - File or directory not found."));
+        let v = env.get_refused(&tok, p, 404, "UnknownError").await;
+        assert!(
+            message(&v).contains("404 - File or directory not found."),
+            "{p}"
+        );
     }
 }

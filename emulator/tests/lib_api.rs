@@ -2,6 +2,7 @@
 
 mod common;
 
+use common::{client, control_token, get_with, https_client, json};
 use entra_invite_emulator::{Config, Emulator};
 
 #[tokio::test]
@@ -13,7 +14,7 @@ async fn start_stop_and_https() {
     assert!(emu.ca_cert_pem().is_none());
     let base = emu.base_url().to_string();
     emu.stop().await;
-    let c = reqwest::Client::builder().no_proxy().build().unwrap();
+    let c = client();
     assert!(c.get(format!("{base}/v1.0/users")).send().await.is_err());
 
     let pem_path = std::env::temp_dir().join(format!("emu-{}.pem", uuid::Uuid::new_v4()));
@@ -26,11 +27,7 @@ async fn start_stop_and_https() {
     assert!(emu.base_url().starts_with("https://"));
     let pem = emu.ca_cert_pem().unwrap().to_string();
     assert_eq!(std::fs::read_to_string(&pem_path).unwrap(), pem);
-    let c = reqwest::Client::builder()
-        .no_proxy()
-        .add_root_certificate(reqwest::Certificate::from_pem(pem.as_bytes()).unwrap())
-        .build()
-        .unwrap();
+    let c = https_client(&pem);
     let r = c
         .get(format!("{}/v1.0/users", emu.base_url()))
         .send()
@@ -38,24 +35,8 @@ async fn start_stop_and_https() {
         .unwrap();
     assert_eq!(r.status(), 401);
     // nextLinks and contexts use the https origin.
-    let tok: serde_json::Value = c
-        .post(format!("{}/_emulator/tokens", emu.base_url()))
-        .json(&serde_json::json!({}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let v: serde_json::Value = c
-        .get(format!("{}/v1.0/users", emu.base_url()))
-        .bearer_auth(tok["access_token"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let tok = control_token(&c, emu.base_url()).await;
+    let v = json(get_with(&c, &format!("{}/v1.0/users", emu.base_url()), &tok).await).await;
     assert!(v["@odata.context"]
         .as_str()
         .unwrap()
@@ -86,21 +67,8 @@ async fn serves_http2_cleartext_too() {
         .http2_prior_knowledge()
         .build()
         .unwrap();
-    let tok: serde_json::Value = c
-        .post(env.url("/_emulator/tokens"))
-        .json(&serde_json::json!({}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let r = c
-        .get(env.url("/v1.0/users"))
-        .bearer_auth(tok["access_token"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap();
+    let tok = control_token(&c, &env.base).await;
+    let r = get_with(&c, &env.url("/v1.0/users"), &tok).await;
     assert_eq!(r.version(), reqwest::Version::HTTP_2);
     assert_eq!(r.status(), 200);
 }

@@ -3,37 +3,48 @@
 mod common;
 
 use base64::Engine;
-use common::start;
+use common::{secret_form as form, start, SCOPE};
 use entra_invite_emulator::{
     DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID, DEFAULT_VERIFIED_DOMAIN,
 };
 use serde_json::Value;
 
-const SCOPE: &str = "https://graph.microsoft.com/.default";
-
-fn form<'a>(client_id: &'a str, secret: &'a str, scope: &'a str) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("grant_type", "client_credentials"),
-        ("client_id", client_id),
-        ("client_secret", secret),
-        ("scope", scope),
-    ]
-}
+/// A token request the endpoint refuses: (what, tenant, form, status, error, AADSTS code).
+type Refusal<'a> = (
+    &'a str,
+    &'a str,
+    &'a [(&'a str, &'a str)],
+    u16,
+    &'a str,
+    u64,
+);
 
 async fn aad_error(r: reqwest::Response, status: u16, error: &str, code: u64) -> Value {
-    assert_eq!(r.status().as_u16(), status);
+    aad_error_in("", r, status, error, code).await
+}
+
+/// Asserts an AADSTS error body for one `case` of several, which a failure names.
+async fn aad_error_in(
+    case: &str,
+    r: reqwest::Response,
+    status: u16,
+    error: &str,
+    code: u64,
+) -> Value {
+    assert_eq!(r.status().as_u16(), status, "{case}");
     let v: Value = r.json().await.unwrap();
-    assert_eq!(v["error"], error, "{v}");
-    assert_eq!(v["error_codes"][0], code, "{v}");
+    assert_eq!(v["error"], error, "{case}: {v}");
+    assert_eq!(v["error_codes"][0], code, "{case}: {v}");
     let d = v["error_description"].as_str().unwrap();
-    assert!(d.starts_with(&format!("AADSTS{code}: ")), "{d}");
+    assert!(d.starts_with(&format!("AADSTS{code}: ")), "{case}: {d}");
     assert!(
         d.contains("\r\nTrace ID: ")
             && d.contains("\r\nCorrelation ID: ")
-            && d.contains("\r\nTimestamp: ")
+            && d.contains("\r\nTimestamp: "),
+        "{case}: {d}"
     );
     for k in ["timestamp", "trace_id", "correlation_id"] {
-        assert!(v[k].is_string(), "{k}");
+        assert!(v[k].is_string(), "{case}: {k}");
     }
     v
 }
@@ -112,24 +123,90 @@ async fn secret_in_basic_auth() {
 #[tokio::test]
 async fn errors() {
     let env = start().await;
-    let r = env
-        .token_response(
+    let no_secret = [
+        ("grant_type", "client_credentials"),
+        ("client_id", DEFAULT_CLIENT_ID),
+        ("scope", SCOPE),
+    ];
+    let no_scope = [
+        ("grant_type", "client_credentials"),
+        ("client_id", DEFAULT_CLIENT_ID),
+        ("client_secret", DEFAULT_CLIENT_SECRET),
+    ];
+    let cases: [Refusal; 8] = [
+        (
+            "unknown tenant",
             "nowhere.onmicrosoft.com",
             &form(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, SCOPE),
-        )
-        .await;
-    aad_error(r, 400, "invalid_request", 90002).await;
-    let r = env
-        .token_response("contoso.com", &form(DEFAULT_CLIENT_ID, "nope", SCOPE))
-        .await;
-    aad_error(r, 401, "invalid_client", 7000215).await;
-    let r = env
-        .token_response(
+            400,
+            "invalid_request",
+            90002,
+        ),
+        (
+            "wrong secret",
+            "contoso.com",
+            &form(DEFAULT_CLIENT_ID, "nope", SCOPE),
+            401,
+            "invalid_client",
+            7000215,
+        ),
+        (
+            "unknown app",
             "contoso.com",
             &form("99999999-0000-0000-0000-000000000000", "x", SCOPE),
-        )
-        .await;
-    aad_error(r, 400, "unauthorized_client", 700016).await;
+            400,
+            "unauthorized_client",
+            700016,
+        ),
+        (
+            "a resource other than Graph",
+            "contoso.com",
+            &form(
+                DEFAULT_CLIENT_ID,
+                DEFAULT_CLIENT_SECRET,
+                "https://management.azure.com/.default",
+            ),
+            400,
+            "invalid_resource",
+            500011,
+        ),
+        (
+            "no secret",
+            "contoso.com",
+            &no_secret,
+            401,
+            "invalid_client",
+            7000216,
+        ),
+        (
+            "no grant type",
+            "contoso.com",
+            &[("client_id", DEFAULT_CLIENT_ID)],
+            400,
+            "invalid_request",
+            900144,
+        ),
+        (
+            "no scope",
+            "contoso.com",
+            &no_scope,
+            400,
+            "invalid_request",
+            900144,
+        ),
+        (
+            "password grant",
+            "contoso.com",
+            &[("grant_type", "password")],
+            400,
+            "unsupported_grant_type",
+            70003,
+        ),
+    ];
+    for (what, tenant, form, status, error, code) in cases {
+        let r = env.token_response(tenant, form).await;
+        aad_error_in(what, r, status, error, code).await;
+    }
     for scope in [
         "https://graph.microsoft.com/.default https://management.azure.com/.default",
         "https://graph.microsoft.com/User.Read",
@@ -140,51 +217,10 @@ async fn errors() {
                 &form(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, scope),
             )
             .await;
-        assert_eq!(r.status(), 400);
+        assert_eq!(r.status(), 400, "{scope}");
         let v: Value = r.json().await.unwrap();
-        assert_eq!(v["error"], "invalid_scope");
+        assert_eq!(v["error"], "invalid_scope", "{scope}");
     }
-    let r = env
-        .token_response(
-            "contoso.com",
-            &form(
-                DEFAULT_CLIENT_ID,
-                DEFAULT_CLIENT_SECRET,
-                "https://management.azure.com/.default",
-            ),
-        )
-        .await;
-    assert_eq!(r.status(), 400);
-    let r = env
-        .token_response(
-            "contoso.com",
-            &[
-                ("grant_type", "client_credentials"),
-                ("client_id", DEFAULT_CLIENT_ID),
-                ("scope", SCOPE),
-            ],
-        )
-        .await;
-    aad_error(r, 401, "invalid_client", 7000216).await;
-    let r = env
-        .token_response("contoso.com", &[("client_id", DEFAULT_CLIENT_ID)])
-        .await;
-    aad_error(r, 400, "invalid_request", 900144).await;
-    let r = env
-        .token_response(
-            "contoso.com",
-            &[
-                ("grant_type", "client_credentials"),
-                ("client_id", DEFAULT_CLIENT_ID),
-                ("client_secret", DEFAULT_CLIENT_SECRET),
-            ],
-        )
-        .await;
-    aad_error(r, 400, "invalid_request", 900144).await;
-    let r = env
-        .token_response("contoso.com", &[("grant_type", "password")])
-        .await;
-    aad_error(r, 400, "unsupported_grant_type", 70003).await;
     // JSON instead of a form: the parameters are simply not there.
     let r = env
         .http
@@ -209,14 +245,13 @@ async fn app_token_lifetime_and_roles_from_control_api() {
     let r = env
         .token_response("contoso.com", &form("abc", "s3", SCOPE))
         .await;
-    let v: Value = r.json().await.unwrap();
+    let v = common::ok_json(r, "abc").await;
     assert_eq!(v["expires_in"], 60);
     let tok = v["access_token"].as_str().unwrap();
     assert_eq!(env.get(tok, "/v1.0/users").await.status(), 200);
     assert_eq!(
-        env.invite(tok, common::invitation("z@fabrikam.com"))
-            .await
-            .status(),
+        env.invite_status(tok, common::invitation("z@fabrikam.com"))
+            .await,
         401
     );
 }

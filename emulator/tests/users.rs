@@ -2,44 +2,109 @@
 
 mod common;
 
-use common::{graph_error, invitation, start, Env};
+use common::{
+    graph_error, graph_error_in, invitation, json, message, ok_json, start, start_signed_in,
+    values, Env,
+};
 use serde_json::{json, Value};
 
 async fn seed_guests(env: &Env, tok: &str, n: usize) -> Vec<Value> {
     let mut out = Vec::new();
     for i in 0..n {
-        let r = env
-            .invite(tok, invitation(&format!("guest{i:03}@fabrikam.com")))
-            .await;
-        assert_eq!(r.status(), 201);
-        out.push(r.json().await.unwrap());
+        out.push(
+            env.invite_created(tok, invitation(&format!("guest{i:03}@fabrikam.com")))
+                .await,
+        );
     }
     out
 }
 
-async fn list(env: &Env, tok: &str, query: &str, eventual: bool) -> reqwest::Response {
-    let mut req = env
-        .http
-        .get(env.url(&format!("/v1.0/users{query}")))
-        .bearer_auth(tok);
-    if eventual {
-        req = req.header("ConsistencyLevel", "eventual");
+/// `(email, display name)` of the guests `$search` runs over.
+const SEARCHED: [(&str, &str); 3] = [
+    ("taylor@fabrikam.com", "Taylor Swift"),
+    ("sam@fabrikam.com", "Sam Taylorson"),
+    ("lee@other.org", "Lee Chan"),
+];
+
+/// `(email, display name)` of the guests `$orderby` sorts: the mailboxes sort in another
+/// order than the names.
+const SORTED: [(&str, &str); 3] = [
+    ("c@fabrikam.com", "carol"),
+    ("z@fabrikam.com", "Alice"),
+    ("a@fabrikam.com", "bob"),
+];
+
+/// Invites each `(email, display name)` of `guests`.
+async fn seed_named(env: &Env, tok: &str, guests: &[(&str, &str)]) {
+    for (email, name) in guests {
+        env.invite_created(
+            tok,
+            json!({"invitedUserEmailAddress": email, "inviteRedirectUrl": "https://x.example",
+                   "invitedUserDisplayName": name}),
+        )
+        .await;
     }
-    req.send().await.unwrap()
+}
+
+/// GET /v1.0/users with `query` as written, `ConsistencyLevel: eventual` when `eventual`.
+async fn list(env: &Env, tok: &str, query: &str, eventual: bool) -> reqwest::Response {
+    env.get_query(tok, &format!("/v1.0/users{query}"), &[], eventual)
+        .await
+}
+
+/// The answer to [`list`], which must succeed.
+async fn list_ok(env: &Env, tok: &str, query: &str, eventual: bool) -> Value {
+    ok_json(list(env, tok, query, eventual).await, query).await
+}
+
+/// GET /v1.0/users with `$filter` (encoded by the client) and no header.
+async fn filtered(env: &Env, tok: &str, filter: &str) -> reqwest::Response {
+    env.get_query(tok, "/v1.0/users", &[("$filter", filter)], false)
+        .await
+}
+
+/// Asserts that each `(query, eventual)` of `cases` is refused with 400 and `code`;
+/// returns the error bodies in order.
+async fn refused(env: &Env, tok: &str, code: &str, cases: &[(&str, bool)]) -> Vec<Value> {
+    let mut out = Vec::new();
+    for &(query, eventual) in cases {
+        let r = list(env, tok, query, eventual).await;
+        let case = format!("{query} (eventual: {eventual})");
+        out.push(graph_error_in(&case, r, 400, code).await);
+    }
+    out
+}
+
+/// `query` is an advanced query: refused (400 `Request_UnsupportedQuery`) without
+/// `ConsistencyLevel: eventual`, without `$count=true` or without both, answered with
+/// both. Returns the refusal of `query` alone and the answer.
+async fn advanced(env: &Env, tok: &str, query: &str) -> (Value, Value) {
+    let counted = format!("{query}&$count=true");
+    let cases = [(query, false), (query, true), (counted.as_str(), false)];
+    let errors = refused(env, tok, "Request_UnsupportedQuery", &cases).await;
+    let v = list_ok(env, tok, &counted, true).await;
+    (errors[0].clone(), v)
+}
+
+fn names(v: &Value, key: &str) -> Vec<String> {
+    values(v)
+        .iter()
+        .map(|u| u[key].as_str().unwrap_or("").to_string())
+        .collect()
 }
 
 #[tokio::test]
 async fn default_properties_and_select() {
-    let env = start().await;
-    let tok = env.token().await;
+    let (env, tok) = start_signed_in().await;
     seed_guests(&env, &tok, 1).await;
-    let v: Value = list(&env, &tok, "", false).await.json().await.unwrap();
+    let v = list_ok(&env, &tok, "", false).await;
     assert_eq!(
         v["@odata.context"],
         format!("{}/v1.0/$metadata#users", env.base)
     );
     let u = &v["value"][0];
     let keys: Vec<&str> = u.as_object().unwrap().keys().map(String::as_str).collect();
+    // Graph's documented default property set, restated against the emulator's constant.
     assert_eq!(
         keys,
         [
@@ -57,16 +122,13 @@ async fn default_properties_and_select() {
         ]
     );
     assert!(u.get("externalUserState").is_none());
-    let v: Value = list(
+    let v = list_ok(
         &env,
         &tok,
         "?$select=id,externalUserState,creationType",
         false,
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(
         v["@odata.context"],
         format!(
@@ -77,36 +139,23 @@ async fn default_properties_and_select() {
     assert_eq!(v["value"][0]["externalUserState"], "PendingAcceptance");
     assert_eq!(v["value"][0]["creationType"], "Invitation");
     assert_eq!(v["value"][0].as_object().unwrap().len(), 3);
-    graph_error(
-        list(&env, &tok, "?$select=nope", false).await,
-        400,
-        "BadRequest",
-    )
-    .await;
+    refused(&env, &tok, "BadRequest", &[("?$select=nope", false)]).await;
 }
 
 #[tokio::test]
 async fn lookup_filter_like_the_client_sends() {
-    let env = start().await;
-    let tok = env.token().await;
+    let (env, tok) = start_signed_in().await;
     env.invite(&tok, invitation("o'neil@fabrikam.com")).await;
     env.invite(&tok, invitation("other@fabrikam.com")).await;
     let e = "o''neil@fabrikam.com";
     let filter = format!("userPrincipalName eq '{e}' or mail eq '{e}' or proxyAddresses/any(x:x eq 'SMTP:{e}') or otherMails/any(x:x eq '{e}')");
-    let r = env
-        .http
-        .get(env.url("/v1.0/users"))
-        .query(&[
-            ("$filter", filter.as_str()),
-            ("$select", "id,mail,externalUserState"),
-        ])
-        .bearer_auth(&tok)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let v: Value = r.json().await.unwrap();
-    let vals = v["value"].as_array().unwrap();
+    let query = [
+        ("$filter", filter.as_str()),
+        ("$select", "id,mail,externalUserState"),
+    ];
+    let r = env.get_query(&tok, "/v1.0/users", &query, false).await;
+    let v = ok_json(r, &filter).await;
+    let vals = values(&v);
     assert_eq!(vals.len(), 1);
     assert_eq!(vals[0]["mail"], "o'neil@fabrikam.com");
     // Other default-mode operators.
@@ -116,115 +165,57 @@ async fn lookup_filter_like_the_client_sends() {
         ("userType in ('Guest','Member')", 2),
         ("mail eq 'nobody@x.com'", 0),
     ] {
-        let r = env
-            .http
-            .get(env.url("/v1.0/users"))
-            .query(&[("$filter", q)])
-            .bearer_auth(&tok)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 200, "{q}");
-        let v: Value = r.json().await.unwrap();
-        assert_eq!(v["value"].as_array().unwrap().len(), n, "{q}");
+        let v = ok_json(filtered(&env, &tok, q).await, q).await;
+        assert_eq!(values(&v).len(), n, "{q}");
     }
     // Percent-encoded by hand, + for spaces.
-    let r = list(
+    let v = list_ok(
         &env,
         &tok,
         "?%24filter=mail+eq+%27other%40fabrikam.com%27",
         false,
     )
     .await;
-    let v: Value = r.json().await.unwrap();
-    assert_eq!(v["value"].as_array().unwrap().len(), 1);
+    assert_eq!(values(&v).len(), 1);
 }
 
 #[tokio::test]
 async fn advanced_queries_need_header_and_count() {
-    let env = start().await;
-    let tok = env.token().await;
+    let (env, tok) = start_signed_in().await;
     seed_guests(&env, &tok, 3).await;
-    let q = "?$filter=endsWith(mail,'@fabrikam.com')";
-    let v = graph_error(
-        list(&env, &tok, q, false).await,
-        400,
-        "Request_UnsupportedQuery",
-    )
-    .await;
-    assert_eq!(v["error"]["message"], "Unsupported Query.");
-    graph_error(
-        list(&env, &tok, q, true).await,
-        400,
-        "Request_UnsupportedQuery",
-    )
-    .await;
-    graph_error(
-        list(&env, &tok, &format!("{q}&$count=true"), false).await,
-        400,
-        "Request_UnsupportedQuery",
-    )
-    .await;
-    let v: Value = list(&env, &tok, &format!("{q}&$count=true"), true)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let (e, v) = advanced(&env, &tok, "?$filter=endsWith(mail,'@fabrikam.com')").await;
+    assert_eq!(e["error"]["message"], "Unsupported Query.");
     assert_eq!(v["@odata.count"], 3);
-    assert_eq!(v["value"].as_array().unwrap().len(), 3);
+    assert_eq!(values(&v).len(), 3);
     // $count=true without the header is silently ignored.
-    let v: Value = list(&env, &tok, "?$count=true", false)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let v = list_ok(&env, &tok, "?$count=true", false).await;
     assert!(v.get("@odata.count").is_none());
-    // ne needs advanced too.
-    graph_error(
-        list(&env, &tok, "?$filter=userType ne 'Member'", false).await,
-        400,
+    let errors = refused(
+        &env,
+        &tok,
         "Request_UnsupportedQuery",
+        &[
+            // ne needs advanced too.
+            ("?$filter=userType ne 'Member'", false),
+            // $search without the header.
+            ("?$search=\"displayName:guest\"", false),
+        ],
     )
     .await;
-    // $search without the header.
-    let v = graph_error(
-        list(&env, &tok, "?$search=\"displayName:guest\"", false).await,
-        400,
-        "Request_UnsupportedQuery",
-    )
-    .await;
-    assert!(v["error"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("ConsistencyLevel: eventual"));
+    assert!(message(&errors[1]).contains("ConsistencyLevel: eventual"));
 }
 
 #[tokio::test]
 async fn filter_errors_and_or_limit() {
-    let env = start().await;
-    let tok = env.token().await;
+    let (env, tok) = start_signed_in().await;
     let ors: Vec<String> = (0..16).map(|i| format!("mail eq 'a{i}@x.com'")).collect();
-    let r = env
-        .http
-        .get(env.url("/v1.0/users"))
-        .query(&[("$filter", ors.join(" or "))])
-        .bearer_auth(&tok)
-        .send()
-        .await
-        .unwrap();
+    let r = filtered(&env, &tok, &ors.join(" or ")).await;
     let v = graph_error(r, 400, "Request_UnsupportedQuery").await;
     assert_eq!(
         v["error"]["message"],
         "Too many child clauses specified in search filter expression containing 'OR' operators: 16. Max allowed: 15."
     );
-    let r = env
-        .http
-        .get(env.url("/v1.0/users"))
-        .query(&[("$filter", ors[..15].join(" or "))])
-        .bearer_auth(&tok)
-        .send()
-        .await
-        .unwrap();
+    let r = filtered(&env, &tok, &ors[..15].join(" or ")).await;
     assert_eq!(r.status(), 200);
     for bad in [
         "mail eq",
@@ -234,121 +225,79 @@ async fn filter_errors_and_or_limit() {
         "mail eq 'x' or '1' eq '1'",
         "\u{0}",
     ] {
-        let r = env
-            .http
-            .get(env.url("/v1.0/users"))
-            .query(&[("$filter", bad)])
-            .bearer_auth(&tok)
-            .send()
-            .await
-            .unwrap();
+        let r = filtered(&env, &tok, bad).await;
         assert_eq!(r.status(), 400, "{bad}");
-        let v: Value = r.json().await.unwrap();
-        assert!(v["error"]["code"].is_string());
+        let v = json(r).await;
+        assert!(v["error"]["code"].is_string(), "{bad}");
     }
 }
 
 #[tokio::test]
 async fn paging_250_guests_with_skiptoken() {
-    let env = start().await;
-    let tok = env.token().await;
+    let (env, tok) = start_signed_in().await;
     seed_guests(&env, &tok, 250).await;
-    let mut url = env.url("/v1.0/users?$filter=userType eq 'Guest'&$select=id,mail&$count=true");
-    let mut seen = std::collections::HashSet::new();
-    let mut pages = 0;
-    loop {
-        let r = env
-            .http
-            .get(&url)
-            .bearer_auth(&tok)
-            .header("ConsistencyLevel", "eventual")
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 200);
-        let v: Value = r.json().await.unwrap();
-        if pages == 0 {
-            assert_eq!(v["@odata.count"], 250);
-        } else {
-            assert!(v.get("@odata.count").is_none());
-        }
-        pages += 1;
-        for u in v["value"].as_array().unwrap() {
-            assert!(seen.insert(u["id"].as_str().unwrap().to_string()));
-        }
-        match v["@odata.nextLink"].as_str() {
-            Some(next) => {
-                assert!(next.starts_with(&format!("{}/v1.0/users?", env.base)));
-                assert!(next.contains("$skiptoken="));
-                assert!(next.contains("$select=id,mail"));
-                url = next.to_string();
-            }
-            None => break,
-        }
-    }
-    assert_eq!(pages, 3);
-    assert_eq!(seen.len(), 250);
-    // $top
-    let v: Value = list(&env, &tok, "?$top=999", false)
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(v["value"].as_array().unwrap().len(), 250);
-    assert!(v.get("@odata.nextLink").is_none());
-    let v: Value = list(&env, &tok, "?$top=7", false)
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(v["value"].as_array().unwrap().len(), 7);
-    for bad in ["?$top=1000", "?$top=0", "?$top=x"] {
-        graph_error(
-            list(&env, &tok, bad, false).await,
-            400,
-            "Request_BadRequest",
+    let pages = env
+        .pages(
+            &tok,
+            "/v1.0/users?$filter=userType eq 'Guest'&$select=id,mail&$count=true",
+            true,
         )
         .await;
+    assert_eq!(pages.len(), 3);
+    let mut seen = std::collections::HashSet::new();
+    for (i, v) in pages.iter().enumerate() {
+        if i == 0 {
+            assert_eq!(v["@odata.count"], 250);
+        } else {
+            assert!(v.get("@odata.count").is_none(), "page {i}");
+        }
+        for u in values(v) {
+            assert!(seen.insert(u["id"].as_str().unwrap().to_string()));
+        }
+        if let Some(next) = v["@odata.nextLink"].as_str() {
+            assert!(next.starts_with(&format!("{}/v1.0/users?", env.base)));
+            assert!(next.contains("$skiptoken="));
+            assert!(next.contains("$select=id,mail"));
+        }
     }
-    let v = graph_error(
-        list(&env, &tok, "?$skip=10", false).await,
-        400,
+    assert_eq!(seen.len(), 250);
+    // $top
+    let v = list_ok(&env, &tok, "?$top=999", false).await;
+    assert_eq!(values(&v).len(), 250);
+    assert!(v.get("@odata.nextLink").is_none());
+    let v = list_ok(&env, &tok, "?$top=7", false).await;
+    assert_eq!(values(&v).len(), 7);
+    let errors = refused(
+        &env,
+        &tok,
         "Request_BadRequest",
+        &[
+            ("?$top=1000", false),
+            ("?$top=0", false),
+            ("?$top=x", false),
+            ("?$skip=10", false),
+            ("?$skiptoken=garbage", false),
+        ],
     )
     .await;
     assert_eq!(
-        v["error"]["message"],
+        errors[3]["error"]["message"],
         "'$skip' is not supported by the service."
     );
-    graph_error(
-        list(&env, &tok, "?$skiptoken=garbage", false).await,
-        400,
-        "Request_BadRequest",
-    )
-    .await;
 }
 
 #[tokio::test]
 async fn count_segment() {
-    let env = start().await;
-    let tok = env.token().await;
+    let (env, tok) = start_signed_in().await;
     seed_guests(&env, &tok, 4).await;
-    let v = graph_error(
-        env.get(&tok, "/v1.0/users/$count").await,
-        400,
-        "Request_BadRequest",
-    )
-    .await;
+    let v = env
+        .get_refused(&tok, "/v1.0/users/$count", 400, "Request_BadRequest")
+        .await;
     assert_eq!(v["error"]["message"], "$count is not currently supported.");
+    let query = [("$filter", "startsWith(mail,'guest00')")];
     let r = env
-        .http
-        .get(env.url("/v1.0/users/$count"))
-        .query(&[("$filter", "startsWith(mail,'guest00')")])
-        .bearer_auth(&tok)
-        .header("ConsistencyLevel", "eventual")
-        .send()
-        .await
-        .unwrap();
+        .get_query(&tok, "/v1.0/users/$count", &query, true)
+        .await;
     assert_eq!(r.status(), 200);
     assert!(r.headers()["content-type"]
         .to_str()
@@ -359,29 +308,18 @@ async fn count_segment() {
 
 #[tokio::test]
 async fn get_by_id_and_upn() {
-    let env = start().await;
-    let tok = env.token().await;
+    let (env, tok) = start_signed_in().await;
     let inv = &seed_guests(&env, &tok, 1).await[0];
     let id = inv["invitedUser"]["id"].as_str().unwrap();
     let upn = inv["invitedUser"]["userPrincipalName"].as_str().unwrap();
-    let r = env.get(&tok, &format!("/v1.0/users/{id}")).await;
-    assert_eq!(r.status(), 200);
-    let v: Value = r.json().await.unwrap();
+    let v = ok_json(env.get(&tok, &format!("/v1.0/users/{id}")).await, id).await;
     assert_eq!(
         v["@odata.context"],
         format!("{}/v1.0/$metadata#users/$entity", env.base)
     );
     assert_eq!(v["id"], id);
     let encoded = upn.replace('#', "%23").to_uppercase();
-    let v: Value = env
-        .get(
-            &tok,
-            &format!("/v1.0/users/{encoded}?$select=externalUserState"),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let v = env.user(&tok, &encoded, "externalUserState").await;
     assert_eq!(v["externalUserState"], "PendingAcceptance");
     assert_eq!(
         v["@odata.context"],
@@ -390,12 +328,14 @@ async fn get_by_id_and_upn() {
             env.base
         )
     );
-    let v = graph_error(
-        env.get(&tok, "/v1.0/users/nobody@contoso.com").await,
-        404,
-        "Request_ResourceNotFound",
-    )
-    .await;
+    let v = env
+        .get_refused(
+            &tok,
+            "/v1.0/users/nobody@contoso.com",
+            404,
+            "Request_ResourceNotFound",
+        )
+        .await;
     assert_eq!(v["error"]["message"], "Resource 'nobody@contoso.com' does not exist or one of its queried reference-property objects are not present.");
 }
 
@@ -404,39 +344,34 @@ async fn permissions() {
     let env = start().await;
     let none = env.static_token(json!({"roles": []})).await;
     for p in ["/v1.0/users", "/v1.0/users/x", "/v1.0/users/$count"] {
-        let v = graph_error(env.get(&none, p).await, 403, "Authorization_RequestDenied").await;
+        let v = env
+            .get_refused(&none, p, 403, "Authorization_RequestDenied")
+            .await;
         assert_eq!(
             v["error"]["message"],
             "Insufficient privileges to complete the operation."
         );
     }
-    graph_error(
-        env.get("", "/v1.0/users").await,
-        401,
-        "InvalidAuthenticationToken",
-    )
-    .await;
+    for p in ["/v1.0/users", "/v1.0/domains"] {
+        env.get_refused("", p, 401, "InvalidAuthenticationToken")
+            .await;
+    }
 }
 
 #[tokio::test]
 async fn domains_list_the_tenant() {
-    let env = start().await;
-    let tok = env.token().await;
+    let (env, tok) = start_signed_in().await;
     env.control_post(
         "/_emulator/domains",
         json!({"id": "fabrikam.net", "isVerified": false}),
     )
     .await;
-    let r = env.get(&tok, "/v1.0/domains").await;
-    assert_eq!(r.status(), 200);
-    let v: Value = r.json().await.unwrap();
+    let v = ok_json(env.get(&tok, "/v1.0/domains").await, "domains").await;
     assert_eq!(
         v["@odata.context"],
         format!("{}/v1.0/$metadata#domains", env.base)
     );
-    let ids: Vec<(&str, bool)> = v["value"]
-        .as_array()
-        .unwrap()
+    let ids: Vec<(&str, bool)> = values(&v)
         .iter()
         .map(|d| {
             (
@@ -453,156 +388,78 @@ async fn domains_list_the_tenant() {
             ("fabrikam.net", false)
         ]
     );
-    graph_error(
-        env.get("", "/v1.0/domains").await,
-        401,
-        "InvalidAuthenticationToken",
-    )
-    .await;
 }
 
 #[tokio::test]
 async fn search_with_eventual_consistency() {
-    let env = start().await;
-    let tok = env.token().await;
-    for (email, name) in [
-        ("taylor@fabrikam.com", "Taylor Swift"),
-        ("sam@fabrikam.com", "Sam Taylorson"),
-        ("lee@other.org", "Lee Chan"),
+    let (env, tok) = start_signed_in().await;
+    seed_named(&env, &tok, &SEARCHED).await;
+    let counted = "?$search=\"displayName:taylor\"&$count=true";
+    for (q, want) in [
+        (counted, &["Taylor Swift", "Sam Taylorson"][..]),
+        (
+            "?$search=\"displayName:taylor\" AND \"mail:sam\"",
+            &["Sam Taylorson"],
+        ),
+        (
+            "?$search=\"displayName:lee\" OR \"mail:taylor\"",
+            &["Taylor Swift", "Lee Chan"],
+        ),
     ] {
-        env.invite(&tok, json!({"invitedUserEmailAddress": email, "inviteRedirectUrl": "https://x.example", "invitedUserDisplayName": name}))
-            .await;
+        let v = list_ok(&env, &tok, q, true).await;
+        assert_eq!(names(&v, "displayName"), want, "{q}");
     }
-    let names = |v: &Value| -> Vec<String> {
-        v["value"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|u| u["displayName"].as_str().unwrap().to_string())
-            .collect()
-    };
-    let v: Value = list(
+    assert_eq!(list_ok(&env, &tok, counted, true).await["@odata.count"], 2);
+    refused(
         &env,
         &tok,
-        "?$search=\"displayName:taylor\"&$count=true",
-        true,
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
-    assert_eq!(names(&v), ["Taylor Swift", "Sam Taylorson"]);
-    assert_eq!(v["@odata.count"], 2);
-    let v: Value = list(
-        &env,
-        &tok,
-        "?$search=\"displayName:taylor\" AND \"mail:sam\"",
-        true,
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
-    assert_eq!(names(&v), ["Sam Taylorson"]);
-    let v: Value = list(
-        &env,
-        &tok,
-        "?$search=\"displayName:lee\" OR \"mail:taylor\"",
-        true,
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
-    assert_eq!(names(&v), ["Taylor Swift", "Lee Chan"]);
-    graph_error(
-        list(&env, &tok, "?$search=taylor", true).await,
-        400,
         "Request_UnsupportedQuery",
+        &[("?$search=taylor", true), ("?$search=\"jobTitle:x\"", true)],
     )
     .await;
-    graph_error(
-        list(&env, &tok, "?$search=\"jobTitle:x\"", true).await,
-        400,
-        "Request_UnsupportedQuery",
-    )
-    .await;
-}
-
-fn names(v: &Value, key: &str) -> Vec<String> {
-    v["value"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u[key].as_str().unwrap_or("").to_string())
-        .collect()
 }
 
 #[tokio::test]
 async fn orderby_display_name_and_upn() {
-    let env = start().await;
-    let tok = env.token().await;
-    for (name, email) in [
-        ("carol", "c@fabrikam.com"),
-        ("Alice", "z@fabrikam.com"),
-        ("bob", "a@fabrikam.com"),
-    ] {
-        let r = env
-            .invite(
-                &tok,
-                json!({"invitedUserEmailAddress": email, "inviteRedirectUrl": "https://x.example",
-                       "invitedUserDisplayName": name}),
-            )
-            .await;
-        assert_eq!(r.status(), 201);
-    }
+    let (env, tok) = start_signed_in().await;
+    seed_named(&env, &tok, &SORTED).await;
     // Alone, $orderby is a default query; case-insensitive; asc is the default.
-    let v: Value = list(&env, &tok, "?$orderby=displayName", false)
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(names(&v, "displayName"), ["Alice", "bob", "carol"]);
-    let v: Value = list(&env, &tok, "?$orderby=displayName%20desc", false)
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(names(&v, "displayName"), ["carol", "bob", "Alice"]);
-    let v: Value = list(&env, &tok, "?$orderby=userPrincipalName+asc", false)
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(
-        names(&v, "userPrincipalName"),
-        [
-            "a_fabrikam.com#EXT#@contoso.onmicrosoft.com",
-            "c_fabrikam.com#EXT#@contoso.onmicrosoft.com",
-            "z_fabrikam.com#EXT#@contoso.onmicrosoft.com"
-        ]
-    );
-    let v: Value = list(&env, &tok, "?$orderby=userPrincipalName desc", false)
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(names(&v, "displayName"), ["Alice", "carol", "bob"]);
+    for (q, key, want) in [
+        (
+            "?$orderby=displayName",
+            "displayName",
+            ["Alice", "bob", "carol"],
+        ),
+        (
+            "?$orderby=displayName%20desc",
+            "displayName",
+            ["carol", "bob", "Alice"],
+        ),
+        (
+            "?$orderby=userPrincipalName+asc",
+            "userPrincipalName",
+            [
+                "a_fabrikam.com#EXT#@contoso.onmicrosoft.com",
+                "c_fabrikam.com#EXT#@contoso.onmicrosoft.com",
+                "z_fabrikam.com#EXT#@contoso.onmicrosoft.com",
+            ],
+        ),
+        (
+            "?$orderby=userPrincipalName desc",
+            "displayName",
+            ["Alice", "carol", "bob"],
+        ),
+    ] {
+        let v = list_ok(&env, &tok, q, false).await;
+        assert_eq!(names(&v, key), want, "{q}");
+    }
     // With $filter it needs the advanced pair.
     let q = "?$filter=userType eq 'Guest'&$orderby=displayName desc";
-    let r = list(&env, &tok, q, false).await;
-    let e = graph_error(r, 400, "Request_UnsupportedQuery").await;
+    let (e, v) = advanced(&env, &tok, q).await;
     assert_eq!(
         e["error"]["message"],
         "Sorting not supported for current query."
     );
-    let r = list(&env, &tok, q, true).await;
-    graph_error(r, 400, "Request_UnsupportedQuery").await;
-    let v: Value = list(&env, &tok, &format!("{q}&$count=true"), true)
-        .await
-        .json()
-        .await
-        .unwrap();
     assert_eq!(v["@odata.count"], 3);
     assert_eq!(names(&v, "displayName"), ["carol", "bob", "Alice"]);
     // Other properties cannot be sorted on; junk is a syntax error.
@@ -612,41 +469,35 @@ async fn orderby_display_name_and_upn() {
         e["error"]["message"],
         "Unsupported sort property 'createdDateTime' for 'User'."
     );
-    let r = list(&env, &tok, "?$orderby=displayName sideways", false).await;
-    graph_error(r, 400, "BadRequest").await;
+    refused(
+        &env,
+        &tok,
+        "BadRequest",
+        &[("?$orderby=displayName sideways", false)],
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn orderby_pages_through_the_sorted_result() {
-    let env = start().await;
-    let tok = env.token().await;
+    let (env, tok) = start_signed_in().await;
     // Invited in reverse order, so directory order is the opposite of the sort.
-    for i in (0..25).rev() {
-        let r = env
-            .invite(
-                &tok,
-                json!({"invitedUserEmailAddress": format!("p{i:02}@fabrikam.com"),
-                       "inviteRedirectUrl": "https://x.example", "invitedUserDisplayName": format!("P{i:02}")}),
-            )
-            .await;
-        assert_eq!(r.status(), 201);
-    }
-    let mut seen = Vec::new();
-    let mut next = Some(env.url("/v1.0/users?$orderby=displayName&$top=10&$select=displayName"));
-    while let Some(url) = next {
-        let v: Value = env
-            .http
-            .get(url)
-            .bearer_auth(&tok)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        seen.extend(names(&v, "displayName"));
-        next = v["@odata.nextLink"].as_str().map(String::from);
-    }
+    let guests: Vec<(String, String)> = (0..25)
+        .rev()
+        .map(|i| (format!("p{i:02}@fabrikam.com"), format!("P{i:02}")))
+        .collect();
+    let guests: Vec<(&str, &str)> = guests
+        .iter()
+        .map(|(e, n)| (e.as_str(), n.as_str()))
+        .collect();
+    seed_named(&env, &tok, &guests).await;
+    let path = "/v1.0/users?$orderby=displayName&$top=10&$select=displayName";
+    let seen: Vec<String> = env
+        .pages(&tok, path, false)
+        .await
+        .iter()
+        .flat_map(|v| names(v, "displayName"))
+        .collect();
     let want: Vec<String> = (0..25).map(|i| format!("P{i:02}")).collect();
     assert_eq!(seen, want);
 }

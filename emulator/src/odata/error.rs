@@ -88,6 +88,16 @@ pub(crate) fn char_pos(input: &str, byte_pos: usize) -> usize {
         .count()
 }
 
+/// Asserts a 400 `BadRequest` with exactly Graph's `message` (tests of the parsers).
+#[cfg(test)]
+pub(super) fn assert_bad_request<T: std::fmt::Debug>(r: Result<T, ODataError>, message: &str) {
+    let e = r.unwrap_err();
+    assert_eq!(
+        (e.status, e.code, e.message.as_str()),
+        (400, "BadRequest", message)
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -451,14 +451,7 @@ fn property_rule_of(op: Option<&Operand>) -> Option<(&'static Rule, &[Segment])>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::odata::parse::parse_filter_expr;
-
-    fn e(s: &str) -> Expr {
-        match parse_filter_expr(s) {
-            Ok(e) => e,
-            Err(err) => panic!("{s}: {err}"),
-        }
-    }
+    use crate::odata::parse::parsed as e;
 
     fn ok_default(s: &str) {
         let x = e(s);

@@ -68,6 +68,7 @@ fn item<'i>(i: &mut &'i str) -> ModalResult<&'i str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::odata::error::assert_bad_request;
 
     #[test]
     fn canonical_names_in_order_without_duplicates() {
@@ -89,11 +90,9 @@ mod tests {
 
     #[test]
     fn unknown_property() {
-        let e = parse_select("id,UserState").unwrap_err();
-        assert_eq!((e.status, e.code), (400, "BadRequest"));
-        assert_eq!(
-            e.message,
-            "Could not find a property named 'UserState' on type 'microsoft.graph.user'."
+        assert_bad_request(
+            parse_select("id,UserState"),
+            "Could not find a property named 'UserState' on type 'microsoft.graph.user'.",
         );
         assert!(parse_select("*").is_err());
         assert!(parse_select("identities/issuer").is_err());
@@ -113,7 +112,7 @@ mod tests {
 
     #[test]
     fn every_known_property_selects() {
-        for p in crate::odata::USER_PROPERTIES {
+        for p in super::super::properties::USER_PROPERTIES {
             assert_eq!(parse_select(p).unwrap(), vec![p.to_string()]);
         }
     }

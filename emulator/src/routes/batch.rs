@@ -11,9 +11,10 @@ use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use serde_json::{json, Map, Value};
 use tower::ServiceExt;
 
-use super::{read_json, respond, version};
 use crate::fault_layer::BatchItem;
-use crate::graph_error::{graph_json, GraphError};
+use crate::graph_error::GraphError;
+use crate::reply::{graph_json, respond};
+use crate::request::{read_json, version, BODY_LIMIT};
 use crate::state::AppState;
 use crate::sync::lock;
 
@@ -240,7 +241,7 @@ async fn dispatch(router: axum::Router, ver: &str, item: &Item, outer: &HeaderMa
             headers.insert(label.into(), json!(v));
         }
     }
-    let bytes = axum::body::to_bytes(resp.into_body(), super::BODY_LIMIT * 4)
+    let bytes = axum::body::to_bytes(resp.into_body(), BODY_LIMIT * 4)
         .await
         .unwrap_or_default();
     let body = if bytes.is_empty() {

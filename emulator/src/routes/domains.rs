@@ -5,8 +5,9 @@ use axum::response::Response;
 use http::StatusCode;
 use serde_json::json;
 
-use super::{authorize, public_base, respond, version};
-use crate::graph_error::{graph_json, GraphError};
+use crate::graph_error::GraphError;
+use crate::reply::{graph_json, respond};
+use crate::request::{authorize, public_base, version};
 use crate::state::AppState;
 use crate::sync::lock;
 

@@ -2,15 +2,17 @@
 
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
-use base64::Engine;
 use http::StatusCode;
-use rand::RngCore;
 use serde_json::{json, Map, Value};
 
-use super::{authorize, public_base, read_json, respond, version};
-use crate::graph_error::{graph_json, GraphError};
+use crate::email::valid_email;
+use crate::graph_error::GraphError;
+use crate::redeem::{new_ticket, redeem_url};
+use crate::reply::{graph_json, respond};
+use crate::request::{authorize, public_base, read_json, version};
 use crate::state::{str_of, AppState, Tenant};
 use crate::sync::lock;
+use crate::user_defaults::{fill_missing, now_graph};
 
 const INVITE_ROLES: &[&str] = &[
     "User.Invite.All",
@@ -102,95 +104,6 @@ fn opt_bool(obj: &Map<String, Value>, key: &str) -> Result<bool, GraphError> {
     }
 }
 
-const FORBIDDEN: &str = "~!#$%^&*()+=[]{}\\/|;:\"<>?,";
-
-/// The documented email rules: no `~ ! # $ % ^ & * ( ) + = [ ] { } \ / | ; : " < > ? ,`
-/// in the user name, `.`/`-` not first or last there, `_` anywhere; a dotted DNS domain.
-pub fn valid_email(email: &str) -> bool {
-    let Some((local, domain)) = email.rsplit_once('@') else {
-        return false;
-    };
-    if local.is_empty() || local.len() > 64 || local.contains('@') {
-        return false;
-    }
-    if local
-        .chars()
-        .any(|c| FORBIDDEN.contains(c) || c.is_whitespace() || c.is_control())
-    {
-        return false;
-    }
-    if local.starts_with(['.', '-']) || local.ends_with(['.', '-']) || local.contains("..") {
-        return false;
-    }
-    if domain.len() > 253 {
-        return false;
-    }
-    let labels: Vec<&str> = domain.split('.').collect();
-    if labels.len() < 2 {
-        return false;
-    }
-    labels.iter().all(|l| {
-        !l.is_empty()
-            && l.len() <= 63
-            && !l.starts_with('-')
-            && !l.ends_with('-')
-            && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-    })
-}
-
-/// Lower-case percent-encoding of everything but unreserved characters, as in Graph's
-/// redeem URLs (`https%3a%2f%2finvitations.microsoft.com…`).
-pub fn pct_lower(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02x}"));
-        }
-    }
-    out
-}
-
-fn new_ticket() -> String {
-    let mut raw = [0u8; 32];
-    rand::rng().fill_bytes(&mut raw);
-    base64::engine::general_purpose::STANDARD.encode(raw)
-}
-
-/// `https://login.microsoftonline.com/redeem?rd=<encoded invitations.microsoft.com URL>`
-/// with the ticket encoded twice inside, then the whole once more.
-pub fn redeem_url(tenant_id: &str, invitation_id: &str, ticket: &str) -> String {
-    let inner = format!(
-        "https://invitations.microsoft.com/redeem/?tenant={tenant_id}&user={invitation_id}&ticket={}&ver=2.0",
-        pct_lower(&pct_lower(ticket))
-    );
-    format!(
-        "https://login.microsoftonline.com/redeem?rd={}",
-        pct_lower(&inner)
-    )
-}
-
-/// The ticket inside a redeem URL (undoing the three levels of encoding).
-pub fn ticket_from_url(url: &str) -> Option<String> {
-    let rd = url.split_once("rd=")?.1;
-    let inner = percent_encoding::percent_decode_str(rd)
-        .decode_utf8()
-        .ok()?
-        .into_owned();
-    let t = inner.split_once("ticket=")?.1.split('&').next()?;
-    let once = percent_encoding::percent_decode_str(t).decode_utf8().ok()?;
-    let twice = percent_encoding::percent_decode_str(&once)
-        .decode_utf8()
-        .ok()?
-        .into_owned();
-    Some(twice)
-}
-
-pub fn now_graph() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
 fn guest_user(tenant: &Tenant, email: &str, display_name: Option<&str>, user_type: &str) -> Value {
     let (local, domain) = email.rsplit_once('@').unwrap_or((email, ""));
     let upn = format!("{local}_{domain}#EXT#@{}", tenant.initial_domain);
@@ -230,7 +143,7 @@ fn guest_user(tenant: &Tenant, email: &str, display_name: Option<&str>, user_typ
         "usageLocation": null,
         "userType": user_type,
     });
-    crate::routes::users::fill_missing(&mut user);
+    fill_missing(&mut user);
     user
 }
 
@@ -520,43 +433,4 @@ async fn create_inner(app: AppState, req: Request) -> Result<Response, GraphErro
         "invitedUser": {"id": user_id, "userPrincipalName": str_of(&user, "userPrincipalName")},
     });
     Ok(graph_json(StatusCode::CREATED, &body))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn email_rules() {
-        for ok in ["a@b.com", "_a_@b.com", "a.b-c@fabrikam.co.uk", "x'y@b.com"] {
-            assert!(valid_email(ok), "{ok}");
-        }
-        for bad in [
-            "a",
-            "@b.com",
-            "a@",
-            "a@b",
-            ".a@b.com",
-            "a.@b.com",
-            "-a@b.com",
-            "a-@b.com",
-            "a b@c.com",
-            "a#b@c.com",
-            "a,b@c.com",
-            "a(b)@c.com",
-            "a@b@c.com",
-            "a@-b.com",
-        ] {
-            assert!(!valid_email(bad), "{bad}");
-        }
-    }
-
-    #[test]
-    fn redeem_url_round_trips_ticket() {
-        let url = redeem_url("t", "u", "ab/c+d=");
-        assert!(url.starts_with("https://login.microsoftonline.com/redeem?rd=https%3a%2f%2finvitations.microsoft.com%2fredeem%2f%3ftenant%3dt%26user%3du%26ticket%3d"));
-        assert!(url.contains("%25252f"));
-        assert!(url.ends_with("%26ver%3d2.0"));
-        assert_eq!(ticket_from_url(&url).as_deref(), Some("ab/c+d="));
-    }
 }

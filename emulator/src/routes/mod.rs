@@ -1,28 +1,25 @@
 //! The router: Graph under `/v1.0` and `/beta`, the token endpoint, the control API.
+//!
+//! Each route module answers its own paths and imports only helper modules (`request`,
+//! `reply`, `control_args`, …), never another route; this one only wires them together.
 
-pub mod batch;
-pub mod control;
-pub mod control_policy;
-pub mod domains;
-pub mod invitations;
-pub mod token;
-pub mod users;
-pub mod users_order;
+mod batch;
+mod control;
+mod control_args;
+mod control_policy;
+mod domains;
+mod invitations;
+mod token;
+mod users;
+mod users_order;
 
-use axum::body::Body;
-use axum::extract::MatchedPath;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use axum::Router;
-use http::request::Parts;
 
 use crate::graph_error::GraphError;
-use crate::jwt::AccessClaims;
 use crate::state::AppState;
-
-/// Largest request body read, as Graph's own limit for JSON payloads is 4 MB.
-pub const BODY_LIMIT: usize = 4 * 1024 * 1024;
 
 pub fn router(app: AppState) -> Router {
     let graph = Router::new()
@@ -39,7 +36,9 @@ pub fn router(app: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .route_layer(from_fn(crate::headers::mark_route))
         .fallback(segment_not_found);
-    let control = control::router().route_layer(from_fn(crate::headers::mark_route));
+    let control = control::router()
+        .merge(control_policy::router())
+        .route_layer(from_fn(crate::headers::mark_route));
     Router::new()
         .nest("/v1.0", graph.clone())
         .nest("/beta", graph)
@@ -63,134 +62,25 @@ async fn method_not_allowed() -> Response {
     .into_response()
 }
 
-async fn segment_not_found(uri: http::Uri) -> Response {
-    // Inside the nested router the version prefix is already stripped.
-    let seg = uri
-        .path()
+/// The first segment of a path: the resource in a nested router, else the version.
+fn first_segment(uri: &http::Uri) -> &str {
+    uri.path()
         .trim_start_matches('/')
         .split('/')
         .next()
         .unwrap_or("")
-        .to_string();
+}
+
+async fn segment_not_found(uri: http::Uri) -> Response {
+    // Inside the nested router the version prefix is already stripped.
+    let seg = first_segment(&uri);
     GraphError::bad_request(format!("Resource not found for the segment '{seg}'.")).into_response()
 }
 
 async fn invalid_version(uri: http::Uri) -> Response {
-    let seg = uri
-        .path()
-        .trim_start_matches('/')
-        .split('/')
-        .next()
-        .unwrap_or("")
-        .to_string();
+    let seg = first_segment(&uri);
     if seg == "_emulator" {
         return GraphError::new(404, "NotFound", "No such control API route.").into_response();
     }
     GraphError::bad_request(format!("Invalid version: {seg}")).into_response()
-}
-
-/// `v1.0` or `beta`, from the path the client sent.
-pub fn version(parts: &Parts) -> &'static str {
-    // The matched route keeps the nest prefix even though the URI has it stripped.
-    let path = parts
-        .extensions
-        .get::<MatchedPath>()
-        .map(|m| m.as_str())
-        .unwrap_or("");
-    if path.starts_with("/beta") {
-        "beta"
-    } else {
-        "v1.0"
-    }
-}
-
-/// The base URL as the client addressed us (so nextLinks stay on the client's origin).
-pub fn public_base(app: &AppState, parts: &Parts) -> String {
-    let scheme = if app.https { "https" } else { "http" };
-    match parts
-        .headers
-        .get(http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_graphic()))
-    {
-        Some(host) => format!("{scheme}://{host}"),
-        None => parts
-            .uri
-            .authority()
-            .map(|a| format!("{scheme}://{a}"))
-            .unwrap_or_else(|| app.base_url()),
-    }
-}
-
-pub fn authorize(parts: &Parts) -> Result<AccessClaims, GraphError> {
-    let header = parts
-        .headers
-        .get(http::header::AUTHORIZATION)
-        .map(|v| v.to_str().unwrap_or("\u{1}invalid"));
-    crate::jwt::validate(header)
-}
-
-/// Reads a JSON body: the content type must say JSON, gzip is refused as Graph does, and
-/// the size is bounded.
-pub async fn read_json(parts: &Parts, body: Body) -> Result<serde_json::Value, GraphError> {
-    let ct = parts
-        .headers
-        .get(http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    if !ct.starts_with("application/json") {
-        return Err(GraphError::unreadable_json());
-    }
-    if parts.headers.contains_key(http::header::CONTENT_ENCODING) {
-        return Err(GraphError::unreadable_json());
-    }
-    let bytes = read_body(body).await?;
-    serde_json::from_slice(&bytes).map_err(|_| GraphError::unreadable_json())
-}
-
-/// Reads a body within [`BODY_LIMIT`] and 30 s, so neither a huge nor a stalled body can
-/// tie up a request.
-pub async fn read_body(body: Body) -> Result<bytes::Bytes, GraphError> {
-    match tokio::time::timeout(
-        std::time::Duration::from_secs(30),
-        axum::body::to_bytes(body, BODY_LIMIT),
-    )
-    .await
-    {
-        Ok(Ok(b)) => Ok(b),
-        Ok(Err(_)) => Err(GraphError::too_large()),
-        Err(_) => Err(GraphError::new(
-            408,
-            "RequestTimeout",
-            "The request body was not received in time.",
-        )),
-    }
-}
-
-/// Runs a fallible handler body.
-pub fn respond(r: Result<Response, GraphError>) -> Response {
-    r.unwrap_or_else(IntoResponse::into_response)
-}
-
-/// Query pairs as (decoded key, decoded value, raw pair) for handlers that must keep the
-/// client's own encoding when building nextLinks.
-pub fn query_pairs(parts: &Parts) -> Vec<(String, String, String)> {
-    let Some(q) = parts.uri.query() else {
-        return Vec::new();
-    };
-    q.split('&')
-        .filter(|p| !p.is_empty())
-        .map(|raw| {
-            let (k, v) = raw.split_once('=').unwrap_or((raw, ""));
-            (form_decode(k), form_decode(v), raw.to_string())
-        })
-        .collect()
-}
-
-fn form_decode(s: &str) -> String {
-    let plus = s.replace('+', " ");
-    percent_encoding::percent_decode_str(&plus)
-        .decode_utf8_lossy()
-        .into_owned()
 }

@@ -9,10 +9,10 @@ use base64::Engine;
 use http::{HeaderValue, StatusCode};
 use serde_json::json;
 
-use super::public_base;
 use crate::assertion::{self, AadFailure, JWT_BEARER};
-use crate::graph_error::plain_json;
 use crate::headers::ReqCtx;
+use crate::reply::plain_json;
+use crate::request::{public_base, read_body};
 use crate::state::AppState;
 use crate::sync::lock;
 
@@ -142,9 +142,7 @@ async fn token_inner(app: &AppState, req: Request) -> Result<Response, AadFailur
             c.to_ascii_lowercase()
                 .starts_with("application/x-www-form-urlencoded")
         });
-    let bytes = super::read_body(body)
-        .await
-        .map_err(|_| missing("grant_type"))?;
+    let bytes = read_body(body).await.map_err(|_| missing("grant_type"))?;
     let mut form: HashMap<String, String> = HashMap::new();
     if is_form {
         for (k, v) in url::form_urlencoded::parse(&bytes) {

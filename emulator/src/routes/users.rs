@@ -11,10 +11,11 @@ use http::{HeaderValue, StatusCode};
 use serde_json::{json, Map, Value};
 
 use super::users_order::{compare, parse_orderby};
-use super::{authorize, public_base, query_pairs, respond, version};
-use crate::graph_error::{graph_json, GraphError};
+use crate::graph_error::GraphError;
 use crate::jwt::AccessClaims;
-use crate::odata::{self, Filter, ODataError};
+use crate::odata::{self, Filter};
+use crate::reply::{graph_json, respond};
+use crate::request::{authorize, eventual, public_base, query_pairs, version};
 use crate::resource_unit;
 use crate::state::{AppState, Tenant};
 use crate::sync::lock;
@@ -28,34 +29,6 @@ const READ_ROLES: &[&str] = &[
 
 const MAX_TOP: usize = 999;
 const DEFAULT_TOP: usize = 100;
-
-impl From<ODataError> for GraphError {
-    fn from(e: ODataError) -> Self {
-        GraphError::new(e.status, e.code, e.message)
-    }
-}
-
-/// Gives a user object every known property (null when unset), as Graph has them all.
-pub fn fill_missing(user: &mut Value) {
-    if let Some(o) = user.as_object_mut() {
-        for p in odata::USER_PROPERTIES {
-            if !o.contains_key(*p) {
-                let empty = matches!(
-                    *p,
-                    "businessPhones"
-                        | "otherMails"
-                        | "proxyAddresses"
-                        | "identities"
-                        | "imAddresses"
-                );
-                o.insert(
-                    (*p).to_string(),
-                    if empty { json!([]) } else { Value::Null },
-                );
-            }
-        }
-    }
-}
 
 fn check_read(claims: &AccessClaims) -> Result<(), GraphError> {
     if claims.has_any_role(READ_ROLES) {
@@ -75,14 +48,6 @@ fn tenant_gone() -> GraphError {
         "InvalidAuthenticationToken",
         "Access token validation failure. The tenant of the token does not exist.",
     )
-}
-
-fn eventual(parts: &Parts) -> bool {
-    parts
-        .headers
-        .get("consistencylevel")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("eventual"))
 }
 
 /// The query options this route understands, `$` optional as on beta.
@@ -130,16 +95,7 @@ fn filter_of(o: &Options, advanced: bool) -> Result<Option<Filter>, GraphError> 
         return Ok(None);
     };
     let f = odata::parse_filter(text)?;
-    f.check()?;
-    let ors = f.or_clause_count();
-    if ors > 15 {
-        return Err(GraphError::unsupported_query(format!(
-            "Too many child clauses specified in search filter expression containing 'OR' operators: {ors}. Max allowed: 15."
-        )));
-    }
-    if f.requires_advanced() && !advanced {
-        return Err(GraphError::unsupported_query("Unsupported Query."));
-    }
+    f.check_query(advanced)?;
     if o.orderby.is_some() && !advanced {
         return Err(GraphError::unsupported_query(
             "Sorting not supported for current query.",
@@ -301,225 +257,218 @@ fn matching<'a>(
         .filter(move |(_, u)| search.is_none_or(|s| s.matches(u)))
 }
 
-pub async fn list(State(app): State<AppState>, req: Request) -> Response {
-    let (parts, body) = req.into_parts();
-    let cost = resource_unit::users_cost(&parts, true);
-    let resp = respond(list_inner(&app, Request::from_parts(parts, body)));
+/// One users request: the caller must be allowed to read users, and the answer, error or
+/// not, carries what the request cost (`collection` for `GET /users` itself).
+fn answer(app: &AppState, req: Request, collection: bool, inner: Inner) -> Response {
+    let (parts, _) = req.into_parts();
+    let cost = resource_unit::users_cost(&parts, collection);
+    let resp = respond(authorize(&parts).and_then(|claims| {
+        check_read(&claims)?;
+        inner(app, &parts, &claims)
+    }));
     resource_unit::stamp(resp, cost)
 }
 
-fn list_inner(app: &AppState, req: Request) -> Result<Response, GraphError> {
-    let (parts, _) = req.into_parts();
-    let claims = authorize(&parts)?;
-    check_read(&claims)?;
-    let o = options(&parts);
-    if o.skip {
-        return Err(GraphError::new(
-            400,
-            "Request_BadRequest",
-            "'$skip' is not supported by the service.",
-        ));
-    }
-    let eventual = eventual(&parts);
-    let count_requested = o
-        .count
-        .as_deref()
-        .is_some_and(|c| c.trim().eq_ignore_ascii_case("true"));
-    if let Some(c) = o.count.as_deref() {
-        if !c.trim().eq_ignore_ascii_case("true") && !c.trim().eq_ignore_ascii_case("false") {
+type Inner = fn(&AppState, &Parts, &AccessClaims) -> Result<Response, GraphError>;
+
+pub async fn list(State(app): State<AppState>, req: Request) -> Response {
+    answer(&app, req, true, |app, parts, claims| {
+        let o = options(parts);
+        if o.skip {
             return Err(GraphError::new(
                 400,
                 "Request_BadRequest",
-                format!("Invalid value '{c}' for $count. Allowed values are 'true' and 'false'."),
+                "'$skip' is not supported by the service.",
             ));
         }
-    }
-    let advanced = eventual && count_requested;
-    if o.search.is_some() && !eventual {
-        return Err(GraphError::unsupported_query("Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'"));
-    }
-    let top = match o.top.as_deref() {
-        None => DEFAULT_TOP,
-        Some(t) => match t.trim().parse::<i64>() {
-            Ok(n) if (1..=MAX_TOP as i64).contains(&n) => n as usize,
-            _ => {
+        let eventual = eventual(parts);
+        let count_requested = o
+            .count
+            .as_deref()
+            .is_some_and(|c| c.trim().eq_ignore_ascii_case("true"));
+        if let Some(c) = o.count.as_deref() {
+            if !c.trim().eq_ignore_ascii_case("true") && !c.trim().eq_ignore_ascii_case("false") {
                 return Err(GraphError::new(
                     400,
                     "Request_BadRequest",
-                    format!("Invalid page size specified: '{t}'. Must be between 1 and {MAX_TOP} inclusive."),
-                ))
+                    format!(
+                        "Invalid value '{c}' for $count. Allowed values are 'true' and 'false'."
+                    ),
+                ));
             }
-        },
-    };
-    let order = o
-        .orderby
-        .as_deref()
-        .map(parse_orderby)
-        .transpose()?
-        .unwrap_or_default();
-    let filter = filter_of(&o, advanced)?;
-    let select = select_of(&o)?;
-    let search = o.search.as_deref().map(parse_search).transpose()?;
-
-    let (page, next, total, tenant_id) = {
-        let lag = Duration::from_millis(lock(&app.faults).faults.replication_lag_ms);
-        let data = lock(&app.data);
-        let tenant = data.tenant_by_id(&claims.tid).ok_or_else(tenant_gone)?;
-        let start = match o.skiptoken.as_deref() {
-            None => 0,
-            Some(t) => decode_skiptoken(&tenant.id, t).ok_or_else(|| {
-                GraphError::new(
-                    400,
-                    "Request_BadRequest",
-                    "The specified page token value is invalid or has expired.",
-                )
-            })?,
+        }
+        let advanced = eventual && count_requested;
+        if o.search.is_some() && !eventual {
+            return Err(GraphError::unsupported_query("Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'"));
+        }
+        let top = match o.top.as_deref() {
+            None => DEFAULT_TOP,
+            Some(t) => match t.trim().parse::<i64>() {
+                Ok(n) if (1..=MAX_TOP as i64).contains(&n) => n as usize,
+                _ => {
+                    return Err(GraphError::new(
+                        400,
+                        "Request_BadRequest",
+                        format!("Invalid page size specified: '{t}'. Must be between 1 and {MAX_TOP} inclusive."),
+                    ))
+                }
+            },
         };
-        let first_page = o.skiptoken.is_none();
-        let (page, next, total) = if order.is_empty() {
-            // The skiptoken holds the index of the next user in directory order.
-            let mut iter = matching(tenant, filter.as_ref(), search.as_ref(), start, lag);
-            let page: Vec<Value> = iter
-                .by_ref()
-                .take(top)
-                .map(|(_, u)| project(u, select.as_deref()))
-                .collect();
-            let next = iter.next().map(|(i, _)| i);
-            let total = (advanced && first_page)
-                .then(|| matching(tenant, filter.as_ref(), search.as_ref(), 0, lag).count());
-            (page, next, total)
-        } else {
-            // Sorted: the skiptoken holds the offset into the sorted result.
-            let mut all: Vec<&Value> = matching(tenant, filter.as_ref(), search.as_ref(), 0, lag)
-                .map(|(_, u)| u)
-                .collect();
-            all.sort_by(|a, b| compare(a, b, &order));
-            let page: Vec<Value> = all
-                .iter()
-                .skip(start)
-                .take(top)
-                .map(|u| project(u, select.as_deref()))
-                .collect();
-            let end = start.saturating_add(top);
-            let next = (end < all.len()).then_some(end);
-            let total = (advanced && first_page).then_some(all.len());
-            (page, next, total)
-        };
-        (page, next, total, tenant.id.clone())
-    };
+        let order = o
+            .orderby
+            .as_deref()
+            .map(parse_orderby)
+            .transpose()?
+            .unwrap_or_default();
+        let filter = filter_of(&o, advanced)?;
+        let select = select_of(&o)?;
+        let search = o.search.as_deref().map(parse_search).transpose()?;
 
-    let base = public_base(app, &parts);
-    let ver = version(&parts);
-    let mut body = Map::new();
-    body.insert(
-        "@odata.context".into(),
-        json!(context(&base, ver, select.as_deref(), false)),
-    );
-    if let Some(n) = total {
-        body.insert("@odata.count".into(), json!(n));
-    }
-    if let Some(next) = next {
-        let mut q = o.keep.clone();
-        q.push(format!("$skiptoken={}", encode_skiptoken(&tenant_id, next)));
+        let (page, next, total, tenant_id) = {
+            let lag = Duration::from_millis(lock(&app.faults).faults.replication_lag_ms);
+            let data = lock(&app.data);
+            let tenant = data.tenant_by_id(&claims.tid).ok_or_else(tenant_gone)?;
+            let start = match o.skiptoken.as_deref() {
+                None => 0,
+                Some(t) => decode_skiptoken(&tenant.id, t).ok_or_else(|| {
+                    GraphError::new(
+                        400,
+                        "Request_BadRequest",
+                        "The specified page token value is invalid or has expired.",
+                    )
+                })?,
+            };
+            let first_page = o.skiptoken.is_none();
+            let (page, next, total) = if order.is_empty() {
+                // The skiptoken holds the index of the next user in directory order.
+                let mut iter = matching(tenant, filter.as_ref(), search.as_ref(), start, lag);
+                let page: Vec<Value> = iter
+                    .by_ref()
+                    .take(top)
+                    .map(|(_, u)| project(u, select.as_deref()))
+                    .collect();
+                let next = iter.next().map(|(i, _)| i);
+                let total = (advanced && first_page)
+                    .then(|| matching(tenant, filter.as_ref(), search.as_ref(), 0, lag).count());
+                (page, next, total)
+            } else {
+                // Sorted: the skiptoken holds the offset into the sorted result.
+                let mut all: Vec<&Value> =
+                    matching(tenant, filter.as_ref(), search.as_ref(), 0, lag)
+                        .map(|(_, u)| u)
+                        .collect();
+                all.sort_by(|a, b| compare(a, b, &order));
+                let page: Vec<Value> = all
+                    .iter()
+                    .skip(start)
+                    .take(top)
+                    .map(|u| project(u, select.as_deref()))
+                    .collect();
+                let end = start.saturating_add(top);
+                let next = (end < all.len()).then_some(end);
+                let total = (advanced && first_page).then_some(all.len());
+                (page, next, total)
+            };
+            (page, next, total, tenant.id.clone())
+        };
+
+        let base = public_base(app, parts);
+        let ver = version(parts);
+        let mut body = Map::new();
         body.insert(
-            "@odata.nextLink".into(),
-            json!(format!("{base}/{ver}/users?{}", q.join("&"))),
+            "@odata.context".into(),
+            json!(context(&base, ver, select.as_deref(), false)),
         );
-    }
-    body.insert("value".into(), Value::Array(page));
-    Ok(graph_json(StatusCode::OK, &Value::Object(body)))
+        if let Some(n) = total {
+            body.insert("@odata.count".into(), json!(n));
+        }
+        if let Some(next) = next {
+            let mut q = o.keep.clone();
+            q.push(format!("$skiptoken={}", encode_skiptoken(&tenant_id, next)));
+            body.insert(
+                "@odata.nextLink".into(),
+                json!(format!("{base}/{ver}/users?{}", q.join("&"))),
+            );
+        }
+        body.insert("value".into(), Value::Array(page));
+        Ok(graph_json(StatusCode::OK, &Value::Object(body)))
+    })
 }
 
 pub async fn count(State(app): State<AppState>, req: Request) -> Response {
-    let (parts, body) = req.into_parts();
-    let cost = resource_unit::users_cost(&parts, false);
-    let resp = respond(count_inner(&app, Request::from_parts(parts, body)));
-    resource_unit::stamp(resp, cost)
-}
-
-fn count_inner(app: &AppState, req: Request) -> Result<Response, GraphError> {
-    let (parts, _) = req.into_parts();
-    let claims = authorize(&parts)?;
-    check_read(&claims)?;
-    if !eventual(&parts) {
-        return Err(GraphError::new(
-            400,
-            "Request_BadRequest",
-            "$count is not currently supported.",
-        ));
-    }
-    let o = options(&parts);
-    let filter = filter_of(&o, true)?;
-    let search = o.search.as_deref().map(parse_search).transpose()?;
-    let lag = Duration::from_millis(lock(&app.faults).faults.replication_lag_ms);
-    let data = lock(&app.data);
-    let tenant = data.tenant_by_id(&claims.tid).ok_or_else(tenant_gone)?;
-    let n = matching(tenant, filter.as_ref(), search.as_ref(), 0, lag).count();
-    drop(data);
-    let mut resp = Response::new(Body::from(n.to_string()));
-    resp.headers_mut().insert(
-        http::header::CONTENT_TYPE,
-        HeaderValue::from_static("text/plain"),
-    );
-    Ok(resp)
+    answer(&app, req, false, |app, parts, claims| {
+        if !eventual(parts) {
+            return Err(GraphError::new(
+                400,
+                "Request_BadRequest",
+                "$count is not currently supported.",
+            ));
+        }
+        let o = options(parts);
+        let filter = filter_of(&o, true)?;
+        let search = o.search.as_deref().map(parse_search).transpose()?;
+        let lag = Duration::from_millis(lock(&app.faults).faults.replication_lag_ms);
+        let data = lock(&app.data);
+        let tenant = data.tenant_by_id(&claims.tid).ok_or_else(tenant_gone)?;
+        let n = matching(tenant, filter.as_ref(), search.as_ref(), 0, lag).count();
+        drop(data);
+        let mut resp = Response::new(Body::from(n.to_string()));
+        resp.headers_mut().insert(
+            http::header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain"),
+        );
+        Ok(resp)
+    })
 }
 
 pub async fn get_one(State(app): State<AppState>, req: Request) -> Response {
-    let (parts, body) = req.into_parts();
-    let cost = resource_unit::users_cost(&parts, false);
-    let resp = respond(get_one_inner(&app, Request::from_parts(parts, body)));
-    resource_unit::stamp(resp, cost)
-}
-
-fn get_one_inner(app: &AppState, req: Request) -> Result<Response, GraphError> {
-    let (parts, _) = req.into_parts();
-    let claims = authorize(&parts)?;
-    check_read(&claims)?;
-    let raw = parts
-        .uri
-        .path()
-        .rsplit_once("/users/")
-        .map(|(_, r)| r)
-        .unwrap_or("");
-    let key = percent_encoding::percent_decode_str(raw)
-        .decode_utf8_lossy()
-        .into_owned();
-    // `/users('id')` is the key-as-segment alternative some clients use.
-    let key = key
-        .strip_prefix("('")
-        .and_then(|k| k.strip_suffix("')"))
-        .map(|k| k.replace("''", "'"))
-        .unwrap_or(key);
-    let o = options(&parts);
-    let select = select_of(&o)?;
-    let lag = lock(&app.faults).faults.replication_lag_ms;
-    let data = lock(&app.data);
-    let tenant = data.tenant_by_id(&claims.tid).ok_or_else(tenant_gone)?;
-    let user = tenant
-        .find_user(&key)
-        .and_then(|i| tenant.users.get(i))
-        .ok_or_else(|| GraphError::user_not_found(&key))?;
-    if lag > 0 {
-        let id = user.get("id").and_then(Value::as_str).unwrap_or("");
-        if let Some(created) = tenant.created.get(id) {
-            if created.elapsed() < Duration::from_millis(lag) {
-                return Err(GraphError::user_not_found(&key));
+    answer(&app, req, false, |app, parts, claims| {
+        let raw = parts
+            .uri
+            .path()
+            .rsplit_once("/users/")
+            .map(|(_, r)| r)
+            .unwrap_or("");
+        let key = percent_encoding::percent_decode_str(raw)
+            .decode_utf8_lossy()
+            .into_owned();
+        // `/users('id')` is the key-as-segment alternative some clients use.
+        let key = key
+            .strip_prefix("('")
+            .and_then(|k| k.strip_suffix("')"))
+            .map(|k| k.replace("''", "'"))
+            .unwrap_or(key);
+        let o = options(parts);
+        let select = select_of(&o)?;
+        let lag = lock(&app.faults).faults.replication_lag_ms;
+        let data = lock(&app.data);
+        let tenant = data.tenant_by_id(&claims.tid).ok_or_else(tenant_gone)?;
+        let user = tenant
+            .find_user(&key)
+            .and_then(|i| tenant.users.get(i))
+            .ok_or_else(|| GraphError::user_not_found(&key))?;
+        if lag > 0 {
+            let id = user.get("id").and_then(Value::as_str).unwrap_or("");
+            if let Some(created) = tenant.created.get(id) {
+                if created.elapsed() < Duration::from_millis(lag) {
+                    return Err(GraphError::user_not_found(&key));
+                }
             }
         }
-    }
-    let mut body = project(user, select.as_deref());
-    drop(data);
-    if let Some(o) = body.as_object_mut() {
-        let ctx = context(
-            &public_base(app, &parts),
-            version(&parts),
-            select.as_deref(),
-            true,
-        );
-        let mut with_ctx = Map::new();
-        with_ctx.insert("@odata.context".into(), json!(ctx));
-        with_ctx.extend(std::mem::take(o));
-        *o = with_ctx;
-    }
-    Ok(graph_json(StatusCode::OK, &body))
+        let mut body = project(user, select.as_deref());
+        drop(data);
+        if let Some(o) = body.as_object_mut() {
+            let ctx = context(
+                &public_base(app, parts),
+                version(parts),
+                select.as_deref(),
+                true,
+            );
+            let mut with_ctx = Map::new();
+            with_ctx.insert("@odata.context".into(), json!(ctx));
+            with_ctx.extend(std::mem::take(o));
+            *o = with_ctx;
+        }
+        Ok(graph_json(StatusCode::OK, &body))
+    })
 }
