@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use entra_invite::bulk::count_rows;
-use entra_invite::{BulkOptions, BulkSummary, Client, Error, Outcome};
+use entra_invite::{BulkOptions, BulkOutcome, BulkSummary, Client, Error};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
 
@@ -52,7 +52,7 @@ pub async fn run(client: Client, a: Args) -> Result<(String, BulkSummary), Error
         let s = run.summary();
         // Rows settled by an earlier run count as done.
         bar.set_position(s.done() + s.resumed);
-        if r.outcome == Outcome::Failed || s.failed > 0 {
+        if r.outcome == BulkOutcome::Failed || s.failed > 0 {
             bar.set_message(format!("{} failed", s.failed));
         }
     }

@@ -1,6 +1,6 @@
 //! `entra-invite demo`: the whole job against an embedded emulator, nothing to configure.
 
-use entra_invite::{Client, Error, InvitationRequest, Settings};
+use entra_invite::{Client, Error, Invitation, InvitationRequest, Settings};
 use entra_invite_emulator::{
     Config, Emulator, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT,
 };
@@ -62,32 +62,25 @@ pub async fn run(json_out: bool) -> Result<String, Error> {
 }
 
 async fn walk(client: &Client, base: &str, show: &mut Show) -> Result<(), Error> {
-    let taylor = client
-        .invite(
-            &InvitationRequest::new("taylor@fabrikam.com", "https://myapps.microsoft.com/")
-                .display_name("Taylor Kim")
-                .send_message(true)
-                .message("Hello Taylor, welcome to the Contoso partner portal!")
-                .cc("lead@contoso.com"),
-        )
-        .await?;
-    show.step(
+    invite_step(
+        client,
+        show,
         "invite taylor@fabrikam.com with Graph's email and a custom message",
-        output::invitation_json(&taylor),
-        output::invitation_text(&taylor),
-    );
-
-    let sam = client
-        .invite(
-            &InvitationRequest::new("sam@litware.com", "https://myapps.microsoft.com/")
-                .display_name("Sam Lee"),
-        )
-        .await?;
-    show.step(
+        InvitationRequest::new("taylor@fabrikam.com", "https://myapps.microsoft.com/")
+            .display_name("Taylor Kim")
+            .send_message(true)
+            .message("Hello Taylor, welcome to the Contoso partner portal!")
+            .cc("lead@contoso.com"),
+    )
+    .await?;
+    let sam = invite_step(
+        client,
+        show,
         "invite sam@litware.com without email: share the redeem URL yourself",
-        output::invitation_json(&sam),
-        output::invitation_text(&sam),
-    );
+        InvitationRequest::new("sam@litware.com", "https://myapps.microsoft.com/")
+            .display_name("Sam Lee"),
+    )
+    .await?;
 
     let again = client
         .invite_if_absent(&InvitationRequest::new(
@@ -95,7 +88,7 @@ async fn walk(client: &Client, base: &str, show: &mut Show) -> Result<(), Error>
             "https://myapps.microsoft.com/",
         ))
         .await?;
-    let text = if matches!(again, entra_invite::InviteOutcome::Existing(_)) {
+    let text = if !again.invited {
         "already in the tenant: not invited again\n"
     } else {
         "invited\n"
@@ -151,6 +144,22 @@ async fn walk(client: &Client, base: &str, show: &mut Show) -> Result<(), Error>
         );
     }
     Ok(())
+}
+
+/// Sends `req` and shows the invitation under `title`.
+async fn invite_step(
+    client: &Client,
+    show: &mut Show,
+    title: &str,
+    req: InvitationRequest,
+) -> Result<Invitation, Error> {
+    let inv = client.invite(&req).await?;
+    show.step(
+        title,
+        output::invitation_json(&inv),
+        output::invitation_text(&inv),
+    );
+    Ok(inv)
 }
 
 async fn redeem(base: &str, email: &str) -> Result<(), Error> {

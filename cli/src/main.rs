@@ -176,9 +176,11 @@ async fn run_one(cli: Cli) -> Result<String, Error> {
             let c = client(&cli.conn)?;
             if if_absent {
                 let o = c.invite_if_absent(&req).await?;
-                let text = match &o {
-                    entra_invite::InviteOutcome::Invited(i) => output::invitation_text(i),
-                    entra_invite::InviteOutcome::Existing(u) => {
+                let text = match (&o.invitation, &o.user) {
+                    (Some(i), _) => output::invitation_text(i),
+                    (None, u) => {
+                        let u = u.clone().unwrap_or_default();
+                        let u = &u;
                         format!(
                             "already in the tenant, not invited\n{}",
                             output::user_text(u)

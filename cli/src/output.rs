@@ -24,24 +24,13 @@ pub fn status_json(s: &GuestStatus) -> Value {
 }
 
 pub fn lookup_json(l: &Lookup) -> Value {
-    match l {
-        Lookup::NotFound => json!({"exists": false, "user": null, "verifiedDomain": null}),
-        Lookup::Existing(u) => {
-            json!({"exists": true, "user": user_json(u), "verifiedDomain": null})
-        }
-        Lookup::VerifiedDomain(d) => json!({"exists": false, "user": null, "verifiedDomain": d}),
-    }
+    json!({"exists": l.exists, "user": l.user.as_ref().map(user_json),
+        "verifiedDomain": l.verified_domain})
 }
 
 pub fn outcome_json(o: &InviteOutcome) -> Value {
-    match o {
-        InviteOutcome::Invited(i) => {
-            json!({"invited": true, "invitation": invitation_json(i), "user": null})
-        }
-        InviteOutcome::Existing(u) => {
-            json!({"invited": false, "invitation": null, "user": user_json(u)})
-        }
-    }
+    json!({"invited": o.invited, "invitation": o.invitation.as_ref().map(invitation_json),
+        "user": o.user.as_ref().map(user_json)})
 }
 
 pub fn error_json(e: &Error) -> Value {
@@ -98,10 +87,10 @@ pub fn user_text(u: &User) -> String {
 }
 
 pub fn lookup_text(email: &str, l: &Lookup) -> String {
-    match l {
-        Lookup::NotFound => format!("{email}: no user in the tenant\n"),
-        Lookup::VerifiedDomain(d) => format!("{email}: no user, and {d} is a verified domain of the tenant (add them as a member, not a guest)\n"),
-        Lookup::Existing(u) => format!("{email}: exists\n{}", user_text(u)),
+    match (&l.user, &l.verified_domain) {
+        (Some(u), _) => format!("{email}: exists\n{}", user_text(u)),
+        (None, Some(d)) => format!("{email}: no user, and {d} is a verified domain of the tenant (add them as a member, not a guest)\n"),
+        (None, None) => format!("{email}: no user in the tenant\n"),
     }
 }
 

@@ -1,75 +1,85 @@
 //! One error type for every operation, with a kind each binding maps to its own classes.
 
+use std::any::Any;
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
-/// What went wrong, in terms a caller can act on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ErrorKind {
-    /// Bad input, refused before anything was sent (or rejected by Graph as a bad request).
-    InvalidInput,
-    /// The token endpoint refused the credential (AADSTS code kept), or a token was rejected.
-    Auth,
-    /// The app or user lacks the permission or role for the call.
-    PermissionDenied,
-    /// The user (or route) does not exist.
-    NotFound,
-    /// The invitee already exists in the tenant as an internal member.
-    AlreadyExists,
-    /// The invitee's domain is a verified domain of the tenant: invite them as members instead.
-    VerifiedDomain,
-    /// Cross-tenant access settings, allow/deny lists or tenant policy block the invitation.
-    BlockedByPolicy,
-    /// Graph answered 429 and retries ran out; `retry_after` says when to come back.
-    Throttled,
-    /// Graph failed (5xx) and retries ran out.
-    Service,
-    /// The connection failed.
-    Network,
-    /// No answer within the configured time.
-    Timeout,
-    /// Graph answered something we cannot understand.
-    Protocol,
-    /// A bug or broken invariant in this library; please report it.
-    Internal,
+/// Calls the macro `$m` with every error kind and its documentation: the one list of kinds,
+/// from which `ErrorKind` is declared below and a binding declares its per-kind errors (uniffi's
+/// `EntraInviteError`), so no list of kinds is written twice.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! with_error_kinds {
+    ($m:ident) => {
+        $m! {
+            /// Bad input, refused before anything was sent (or rejected by Graph as a bad request);
+            /// `field` names it.
+            InvalidInput,
+            /// The token endpoint refused the credential (AADSTS code kept), or a token was
+            /// rejected.
+            Auth,
+            /// The app or user lacks the permission or role for the call.
+            PermissionDenied,
+            /// The user (or route) does not exist.
+            NotFound,
+            /// The invitee already exists in the tenant as an internal member.
+            AlreadyExists,
+            /// The invitee's domain is a verified domain of the tenant: invite them as members
+            /// instead.
+            VerifiedDomain,
+            /// Cross-tenant access settings, allow/deny lists or tenant policy block the
+            /// invitation.
+            BlockedByPolicy,
+            /// Graph answered 429 and retries ran out; `retry_after` says when to come back.
+            Throttled,
+            /// Graph failed (5xx) and retries ran out.
+            Service,
+            /// The connection failed.
+            Network,
+            /// No answer within the configured time.
+            Timeout,
+            /// Graph answered something we cannot understand.
+            Protocol,
+            /// A bug or broken invariant in this library; please report it.
+            Internal,
+        }
+    };
 }
 
-impl ErrorKind {
-    /// The stable name every language sees (`InvalidInput`, `Throttled`, ...).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorKind::InvalidInput => "InvalidInput",
-            ErrorKind::Auth => "Auth",
-            ErrorKind::PermissionDenied => "PermissionDenied",
-            ErrorKind::NotFound => "NotFound",
-            ErrorKind::AlreadyExists => "AlreadyExists",
-            ErrorKind::VerifiedDomain => "VerifiedDomain",
-            ErrorKind::BlockedByPolicy => "BlockedByPolicy",
-            ErrorKind::Throttled => "Throttled",
-            ErrorKind::Service => "Service",
-            ErrorKind::Network => "Network",
-            ErrorKind::Timeout => "Timeout",
-            ErrorKind::Protocol => "Protocol",
-            ErrorKind::Internal => "Internal",
+macro_rules! declare_error_kind {
+    ($($(#[$doc:meta])* $kind:ident,)*) => {
+        /// What went wrong, in terms a caller can act on.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[cfg_attr(feature = "napi", napi_derive::napi(string_enum), derive(serde::Serialize))]
+        #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+        pub enum ErrorKind {
+            $($(#[$doc])* $kind,)*
         }
-    }
 
-    /// All kinds, for bindings that generate one class per kind.
-    pub const ALL: [ErrorKind; 13] = [
-        ErrorKind::InvalidInput,
-        ErrorKind::Auth,
-        ErrorKind::PermissionDenied,
-        ErrorKind::NotFound,
-        ErrorKind::AlreadyExists,
-        ErrorKind::VerifiedDomain,
-        ErrorKind::BlockedByPolicy,
-        ErrorKind::Throttled,
-        ErrorKind::Service,
-        ErrorKind::Network,
-        ErrorKind::Timeout,
-        ErrorKind::Protocol,
-        ErrorKind::Internal,
-    ];
+        impl ErrorKind {
+            /// The stable name every language sees (`InvalidInput`, `Throttled`, ...).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorKind::$kind => stringify!($kind),)*
+                }
+            }
+
+            /// All kinds, for bindings that generate one class per kind.
+            pub const ALL: &'static [ErrorKind] = &[$(ErrorKind::$kind,)*];
+        }
+    };
+}
+
+with_error_kinds!(declare_error_kind);
+
+/// A record's default kind (an error that says nothing more is a bug of ours). Not derived:
+/// `#[default]` would travel with the list into the bindings' errors.
+#[allow(clippy::derivable_impls)]
+impl Default for ErrorKind {
+    fn default() -> Self {
+        ErrorKind::Internal
+    }
 }
 
 impl fmt::Display for ErrorKind {
@@ -78,36 +88,88 @@ impl fmt::Display for ErrorKind {
     }
 }
 
-#[derive(Debug, Clone, Default)]
-struct Details {
-    field: Option<String>,
-    status: Option<u16>,
-    code: Option<String>,
-    request_id: Option<String>,
-    client_request_id: Option<String>,
-    date: Option<String>,
-    retry_after: Option<Duration>,
-    aadsts: Option<u32>,
+/// Everything an error says, as one plain record: what each binding hands to its language
+/// (Python's exception attributes, Node's `Error` properties, uniffi's `ErrorDetails`).
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "napi",
+    napi_derive::napi(
+        object,
+        object_from_js = false,
+        object_to_js = false,
+        use_nullable = true
+    ),
+    derive(serde::Serialize),
+    serde(rename_all = "camelCase")
+)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct ErrorDetails {
+    pub kind: ErrorKind,
+    /// A readable explanation (Graph's own message for Graph errors).
+    pub message: String,
+    /// For `InvalidInput`: the field that is wrong (`invitedUserEmailAddress`, ...).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub field: Option<String>,
+    /// HTTP status of Graph's (or the token endpoint's) answer.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub status: Option<u16>,
+    /// Graph's error code (`Request_ResourceNotFound`, `TooManyRequests`, `invalid_client`...).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub code: Option<String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub request_id: Option<String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub client_request_id: Option<String>,
+    /// The `Date` header of the failing answer (for support cases).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub date: Option<String>,
+    /// How long Graph asked us to wait (throttling).
+    #[cfg_attr(feature = "napi", napi(ts_type = "number"))]
+    #[cfg_attr(
+        feature = "napi",
+        serde(serialize_with = "crate::bindings::napi::millis_out")
+    )]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub retry_after: Option<Duration>,
+    /// The AADSTS number of a token-endpoint error (e.g. 7000215 for a wrong secret).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub aadsts: Option<u32>,
     /// Whether the server may have acted on the request (a POST sent but not answered).
-    maybe_applied: bool,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub maybe_applied: bool,
 }
 
 /// The error of every operation. Never contains a secret or a token.
 #[derive(Clone)]
 pub struct Error {
-    kind: ErrorKind,
-    message: String,
-    details: Box<Details>,
+    details: Box<ErrorDetails>,
+    /// What a host language's callback raised (e.g. a token provider's exception), carried
+    /// opaquely so its binding can chain it; the core never looks inside.
+    cause: Option<Arc<dyn Any + Send + Sync>>,
 }
 
 impl Error {
     /// An error of `kind` (for crates built on this one, such as the test support).
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Error {
-            kind,
-            message: message.into(),
-            details: Box::default(),
+            details: Box::new(ErrorDetails {
+                kind,
+                message: message.into(),
+                ..Default::default()
+            }),
+            cause: None,
         }
+    }
+
+    /// The same error carrying `cause` (a host exception) for the binding that made it.
+    pub fn with_cause(mut self, cause: Arc<dyn Any + Send + Sync>) -> Self {
+        self.cause = Some(cause);
+        self
+    }
+
+    /// The host-language cause given to [`Error::with_cause`], if any.
+    pub fn cause(&self) -> Option<&Arc<dyn Any + Send + Sync>> {
+        self.cause.as_ref()
     }
 
     /// Bad input naming `field`; nothing was sent.
@@ -171,12 +233,16 @@ impl Error {
         self
     }
 
+    /// Everything the error says, as one record.
+    pub fn details(&self) -> &ErrorDetails {
+        &self.details
+    }
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.details.kind
     }
     /// A readable explanation (Graph's own message for Graph errors).
     pub fn message(&self) -> &str {
-        &self.message
+        &self.details.message
     }
     /// For `InvalidInput`: the field that is wrong (`invitedUserEmailAddress`, ...).
     pub fn field(&self) -> Option<&str> {
@@ -217,7 +283,7 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "[{}] {}", self.kind, self.message)?;
+        write!(f, "[{}] {}", self.details.kind, self.details.message)?;
         let d = &self.details;
         let mut parts = Vec::new();
         if let Some(s) = d.status {
@@ -240,8 +306,8 @@ impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let d = &self.details;
         f.debug_struct("Error")
-            .field("kind", &self.kind)
-            .field("message", &self.message)
+            .field("kind", &d.kind)
+            .field("message", &d.message)
             .field("field", &d.field)
             .field("status", &d.status)
             .field("code", &d.code)
@@ -256,3 +322,16 @@ impl fmt::Debug for Error {
 impl std::error::Error for Error {}
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cause_travels_with_the_error_and_its_clones() {
+        let e = Error::auth("the token provider raised").with_cause(Arc::new(7_u32));
+        let copy = e.clone();
+        assert_eq!(copy.cause().and_then(|c| c.downcast_ref::<u32>()), Some(&7));
+        assert!(Error::auth("plain").cause().is_none());
+    }
+}

@@ -13,6 +13,10 @@
 //! # Ok(()) }
 //! ```
 
+mod bindings;
+// Core's records and enums are the uniffi binding's own (namespace `entra_invite`).
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!();
 pub mod auth;
 pub mod bulk;
 mod client;
@@ -27,10 +31,10 @@ mod settings;
 mod validate;
 
 pub use auth::{AccessToken, AssertionAlgorithm, CertificateKey, Credential, Secret, TokenSource};
-pub use bulk::{BulkOptions, BulkResult, BulkRun, BulkSummary, Outcome};
+pub use bulk::{BulkOptions, BulkOutcome, BulkResult, BulkRun, BulkSummary};
 pub use client::{ApiVersion, Client, ClientBuilder};
 pub use cloud::Cloud;
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Error, ErrorDetails, ErrorKind, Result};
 pub use http::{PacingLimit, RetryPolicy};
 pub use models::{
     CcRecipient, ExternalUserState, GuestStatus, Invitation, InvitationRequest, InviteOutcome,

@@ -12,26 +12,55 @@ use crate::error::Error;
 use crate::http::PacingLimit;
 
 #[derive(Clone, Default)]
+#[cfg_attr(
+    feature = "napi",
+    napi_derive::napi(
+        object,
+        js_name = "ClientOptions",
+        object_from_js = false,
+        object_to_js = false
+    ),
+    derive(serde::Deserialize),
+    serde(default, rename_all = "camelCase", deny_unknown_fields)
+)]
 pub struct Settings {
     pub tenant: Option<String>,
     pub client_id: Option<String>,
     pub client_secret: Option<String>,
+    #[cfg_attr(feature = "napi", napi(ts_type = "string"))]
     pub certificate_path: Option<PathBuf>,
     pub certificate_password: Option<String>,
+    #[cfg_attr(feature = "napi", napi(ts_type = "string"))]
     pub federated_token_file: Option<PathBuf>,
     pub token: Option<String>,
+    #[cfg_attr(
+        feature = "napi",
+        napi(
+            js_name = "tokenProvider",
+            ts_type = "() => TokenAnswer | string | Promise<TokenAnswer | string>"
+        )
+    )]
+    #[cfg_attr(feature = "napi", serde(skip))]
     pub token_source: Option<Arc<dyn TokenSource>>,
     pub cloud: Option<String>,
     pub graph_url: Option<String>,
     pub authority_url: Option<String>,
     /// Path of a PEM file with an extra CA certificate.
+    #[cfg_attr(feature = "napi", napi(ts_type = "string"))]
     pub ca_cert: Option<PathBuf>,
     /// The extra CA certificate itself, as PEM text (wins over `ca_cert`).
     pub ca_cert_pem: Option<String>,
+    #[cfg_attr(feature = "napi", napi(ts_type = "number"))]
+    #[cfg_attr(
+        feature = "napi",
+        serde(deserialize_with = "crate::bindings::napi::opt_millis")
+    )]
     pub timeout: Option<Duration>,
+    #[cfg_attr(feature = "napi", napi(ts_type = "number"))]
     pub max_retries: Option<usize>,
     /// Client-side pace of `/invitations`, per 5 s (Graph's limit, 150, by default); 0 turns
     /// pacing off, e.g. when another mechanism already paces this tenant.
+    #[cfg_attr(feature = "napi", napi(js_name = "invitationsPer5s"))]
     pub invitations_per_5s: Option<u32>,
 }
 
@@ -103,6 +132,24 @@ impl Settings {
             max_retries: self.max_retries.or(other.max_retries),
             invitations_per_5s: self.invitations_per_5s.or(other.invitations_per_5s),
         }
+    }
+
+    /// These settings over the environment's ([`Settings::from_env`]): values set here win,
+    /// and a credential given here replaces the environment's rather than clashing with it.
+    pub fn over_env(self) -> Settings {
+        let mut env = Settings::from_env();
+        if self.client_secret.is_some()
+            || self.certificate_path.is_some()
+            || self.federated_token_file.is_some()
+            || self.token.is_some()
+            || self.token_source.is_some()
+        {
+            env.client_secret = None;
+            env.certificate_path = None;
+            env.certificate_password = None;
+            env.federated_token_file = None;
+        }
+        self.or(env)
     }
 
     fn credential(&self) -> Result<Credential, Error> {

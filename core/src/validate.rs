@@ -16,65 +16,67 @@ const FORBIDDEN: &[char] = &[
     ';', ':', '"', '<', '>', '?', ',',
 ];
 
+/// Refuses the value of `field`, saying `why`.
+fn refuse(field: &str, why: impl Into<String>) -> Result<(), Error> {
+    Err(Error::invalid_input(field, why))
+}
+
 pub(crate) fn email(field: &str, raw: &str) -> Result<(), Error> {
     // CR/LF anywhere (even at the end) is refused, never trimmed away: it is how headers get injected.
     if raw.chars().any(|c| c.is_control()) {
-        return Err(Error::invalid_input(
-            field,
-            "contains a line break or control character",
-        ));
+        return refuse(field, "contains a line break or control character");
     }
     let v = raw.trim_matches(' ');
     if v.is_empty() {
-        return Err(Error::invalid_input(field, "is required"));
+        return refuse(field, "is required");
     }
     if v.len() > MAX_EMAIL {
-        return Err(Error::invalid_input(
+        return refuse(
             field,
             format!("is {} characters long; the limit is {MAX_EMAIL}", v.len()),
-        ));
+        );
     }
     if let Some(c) = v.chars().find(|c| c.is_whitespace() || c.is_control()) {
-        return Err(Error::invalid_input(
+        return refuse(
             field,
             format!("contains a space or control character ({:?})", c),
-        ));
+        );
     }
     if let Some(c) = v.chars().find(|c| !c.is_ascii()) {
-        return Err(Error::invalid_input(
+        return refuse(
             field,
             format!("contains the non-ASCII character '{c}' (look-alike letters are refused)"),
-        ));
+        );
     }
     if let Some(c) = v.chars().find(|c| FORBIDDEN.contains(c)) {
-        return Err(Error::invalid_input(
+        return refuse(
             field,
             format!("contains '{c}', which Graph does not allow in an email address"),
-        ));
+        );
     }
     let mut parts = v.split('@');
     let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
-        return Err(Error::invalid_input(
+        return refuse(
             field,
             format!("'{v}' is not an email address (needs exactly one @)"),
-        ));
+        );
     };
     if local.is_empty() {
-        return Err(Error::invalid_input(field, "has nothing before the @"));
+        return refuse(field, "has nothing before the @");
     }
     for edge in [local.chars().next(), local.chars().last()]
         .into_iter()
         .flatten()
     {
         if edge == '.' || edge == '-' {
-            return Err(Error::invalid_input(
+            return refuse(
                 field,
                 format!("the user name may not start or end with '{edge}'"),
-            ));
+            );
         }
     }
     if local.contains("..") {
-        return Err(Error::invalid_input(field, "the user name contains '..'"));
+        return refuse(field, "the user name contains '..'");
     }
     domain_name(field, domain)
 }
@@ -82,10 +84,7 @@ pub(crate) fn email(field: &str, raw: &str) -> Result<(), Error> {
 fn domain_name(field: &str, d: &str) -> Result<(), Error> {
     let labels: Vec<&str> = d.split('.').collect();
     if d.is_empty() || labels.len() < 2 {
-        return Err(Error::invalid_input(
-            field,
-            format!("'{d}' is not a full domain name"),
-        ));
+        return refuse(field, format!("'{d}' is not a full domain name"));
     }
     for l in labels {
         let ok = !l.is_empty()
@@ -94,10 +93,7 @@ fn domain_name(field: &str, d: &str) -> Result<(), Error> {
             && !l.ends_with('-')
             && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
         if !ok {
-            return Err(Error::invalid_input(
-                field,
-                format!("'{d}' is not a valid domain name"),
-            ));
+            return refuse(field, format!("'{d}' is not a valid domain name"));
         }
     }
     Ok(())
@@ -105,69 +101,51 @@ fn domain_name(field: &str, d: &str) -> Result<(), Error> {
 
 pub(crate) fn redirect_url(field: &str, v: &str) -> Result<(), Error> {
     if v.trim().is_empty() {
-        return Err(Error::invalid_input(field, "is required"));
+        return refuse(field, "is required");
     }
     if v.len() > MAX_URL {
-        return Err(Error::invalid_input(
-            field,
-            format!("is longer than {MAX_URL} characters"),
-        ));
+        return refuse(field, format!("is longer than {MAX_URL} characters"));
     }
     if v.chars().any(|c| c.is_control() || c.is_whitespace()) {
-        return Err(Error::invalid_input(
-            field,
-            "contains whitespace or a control character",
-        ));
+        return refuse(field, "contains whitespace or a control character");
     }
     let u = url::Url::parse(v)
         .map_err(|e| Error::invalid_input(field, format!("'{v}' is not an absolute URL ({e})")))?;
     if u.scheme() != "https" {
-        return Err(Error::invalid_input(
-            field,
-            format!("must be an https URL, not {}", u.scheme()),
-        ));
+        return refuse(field, format!("must be an https URL, not {}", u.scheme()));
     }
     if u.host_str().is_none_or(str::is_empty) {
-        return Err(Error::invalid_input(field, "has no host"));
+        return refuse(field, "has no host");
     }
     Ok(())
 }
 
 pub(crate) fn single_line(field: &str, v: &str, max: usize) -> Result<(), Error> {
     if v.chars().any(|c| c.is_control()) {
-        return Err(Error::invalid_input(
-            field,
-            "contains a line break or control character",
-        ));
+        return refuse(field, "contains a line break or control character");
     }
     if v.chars().count() > max {
-        return Err(Error::invalid_input(
-            field,
-            format!("is longer than {max} characters"),
-        ));
+        return refuse(field, format!("is longer than {max} characters"));
     }
     Ok(())
 }
 
 pub(crate) fn message_body(field: &str, v: &str) -> Result<(), Error> {
     if v.trim().is_empty() {
-        return Err(Error::invalid_input(
-            field,
-            "is empty; leave it out instead",
-        ));
+        return refuse(field, "is empty; leave it out instead");
     }
     let n = v.chars().count();
     if n > MAX_MESSAGE {
-        return Err(Error::invalid_input(
+        return refuse(
             field,
             format!("is {n} characters long; the limit is {MAX_MESSAGE}"),
-        ));
+        );
     }
     // Line breaks are fine in a message body; other control characters are not.
     if v.chars()
         .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
     {
-        return Err(Error::invalid_input(field, "contains a control character"));
+        return refuse(field, "contains a control character");
     }
     Ok(())
 }
@@ -182,10 +160,7 @@ pub(crate) fn language(field: &str, v: &str) -> Result<(), Error> {
     if first_ok && rest_ok {
         Ok(())
     } else {
-        Err(Error::invalid_input(
-            field,
-            format!("'{v}' is not a language tag like en-US"),
-        ))
+        refuse(field, format!("'{v}' is not a language tag like en-US"))
     }
 }
 

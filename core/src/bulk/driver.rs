@@ -19,7 +19,7 @@ use super::input::{InputReader, InputRow};
 use super::journal::Journal;
 use super::results::{self, Earlier, ResultsFile};
 use super::settle::{self, Check, Job, Step};
-use super::{address_key, BulkOptions, BulkResult, BulkSummary, Outcome};
+use super::{address_key, BulkOptions, BulkOutcome, BulkResult, BulkSummary};
 use crate::client::Inner;
 use crate::error::Error;
 
@@ -296,7 +296,7 @@ async fn drive(
             let req = match row.request {
                 // Invalid rows are reported on every run: nothing about them is resumed.
                 Err(e) => {
-                    let r = BulkResult::new(row.row, &bounded(&row.email), Outcome::Invalid)
+                    let r = BulkResult::new(row.row, &bounded(&row.email), BulkOutcome::Invalid)
                         .with_error(&e);
                     if !report(&journal, tx, r, None).await? {
                         return Ok(());
@@ -308,7 +308,7 @@ async fn drive(
             let email = req.invited_user_email_address.trim().to_string();
             let key = address_key(&email);
             if let Some(first) = seen.get(&key) {
-                let mut r = BulkResult::new(row.row, &email, Outcome::Existing);
+                let mut r = BulkResult::new(row.row, &email, BulkOutcome::Existing);
                 r.message = Some(format!("same address as row {first}"));
                 if !report(&journal, tx, r, None).await? {
                     return Ok(());
@@ -317,7 +317,7 @@ async fn drive(
             }
             seen.insert(key.clone(), row.row);
             if opts.dry_run {
-                let r = BulkResult::new(row.row, &email, Outcome::Valid);
+                let r = BulkResult::new(row.row, &email, BulkOutcome::Valid);
                 if !report(&journal, tx, r, None).await? {
                     return Ok(());
                 }
@@ -325,7 +325,7 @@ async fn drive(
             }
             let mut maybe_sent = None;
             let check = if let Some(s) = earlier.settled.get(&key) {
-                let needs_url = s.result.outcome == Outcome::Invited
+                let needs_url = s.result.outcome == BulkOutcome::Invited
                     && s.result.redeem_url.is_none()
                     && !req.send_invitation_message;
                 if !needs_url {
@@ -373,7 +373,7 @@ async fn drive(
         aimd.completed(inner.transport.throttle_events.load(Ordering::Relaxed));
         let (r, sent) = match step {
             Step::Done(r, sent) => {
-                if r.outcome != Outcome::Failed {
+                if r.outcome != BulkOutcome::Failed {
                     transient_run = 0;
                 }
                 (r, sent)
@@ -424,7 +424,7 @@ fn give_up(job: Job, settle: Duration) -> (BulkResult, Option<chrono::DateTime<U
     let row = job.row;
     let r = job
         .last
-        .unwrap_or_else(|| BulkResult::new(row, "", Outcome::Failed));
+        .unwrap_or_else(|| BulkResult::new(row, "", BulkOutcome::Failed));
     (r, sent)
 }
 

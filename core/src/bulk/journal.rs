@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use chrono::{DateTime, Utc};
 
 use super::results::ResultsFile;
-use super::{BulkResult, Outcome};
+use super::{BulkOutcome, BulkResult};
 use crate::error::Error;
 
 #[derive(Default)]
@@ -31,7 +31,10 @@ impl Journal {
     /// Journals an invitation about to go out; an `Err` means it must not be sent.
     pub(super) fn sending(&self, row: u64, email: &str) -> Result<DateTime<Utc>, Error> {
         let now = Utc::now();
-        self.line(&BulkResult::new(row, email, Outcome::Sending), Some(now))?;
+        self.line(
+            &BulkResult::new(row, email, BulkOutcome::Sending),
+            Some(now),
+        )?;
         Ok(now)
     }
 

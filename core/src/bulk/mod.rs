@@ -19,8 +19,11 @@ use crate::client::Client;
 use crate::error::Error;
 
 /// What became of one input row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Outcome {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "napi", napi_derive::napi(string_enum = "lowercase"))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum BulkOutcome {
     Invited,
     /// The address already had a user (or appears earlier in the file).
     Existing,
@@ -35,38 +38,55 @@ pub enum Outcome {
     Sending,
 }
 
-impl Outcome {
+impl BulkOutcome {
     pub fn as_str(self) -> &'static str {
         match self {
-            Outcome::Invited => "invited",
-            Outcome::Existing => "existing",
-            Outcome::Failed => "failed",
-            Outcome::Invalid => "invalid",
-            Outcome::Valid => "valid",
-            Outcome::Sending => "sending",
+            BulkOutcome::Invited => "invited",
+            BulkOutcome::Existing => "existing",
+            BulkOutcome::Failed => "failed",
+            BulkOutcome::Invalid => "invalid",
+            BulkOutcome::Valid => "valid",
+            BulkOutcome::Sending => "sending",
         }
     }
-    pub(crate) fn parse(s: &str) -> Option<Outcome> {
+    pub(crate) fn parse(s: &str) -> Option<BulkOutcome> {
         Some(match s {
-            "invited" => Outcome::Invited,
-            "existing" => Outcome::Existing,
-            "failed" => Outcome::Failed,
-            "invalid" => Outcome::Invalid,
-            "valid" => Outcome::Valid,
-            "sending" => Outcome::Sending,
+            "invited" => BulkOutcome::Invited,
+            "existing" => BulkOutcome::Existing,
+            "failed" => BulkOutcome::Failed,
+            "invalid" => BulkOutcome::Invalid,
+            "valid" => BulkOutcome::Valid,
+            "sending" => BulkOutcome::Sending,
             _ => return None,
         })
     }
 }
 
 /// One line of the results file.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, eq, get_all, module = "entra_invite")
+)]
+#[cfg_attr(
+    feature = "napi",
+    napi_derive::napi(
+        object,
+        object_from_js = false,
+        object_to_js = false,
+        use_nullable = true
+    )
+)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct BulkResult {
+    #[cfg_attr(feature = "napi", napi(ts_type = "number"))]
     pub row: u64,
     pub email: String,
-    pub outcome: Outcome,
+    pub outcome: BulkOutcome,
     pub user_id: Option<String>,
     pub redeem_url: Option<String>,
+    #[cfg_attr(feature = "napi", napi(ts_type = "ErrorKind"))]
     pub error_kind: Option<String>,
     pub error_code: Option<String>,
     pub message: Option<String>,
@@ -74,7 +94,7 @@ pub struct BulkResult {
 }
 
 impl BulkResult {
-    pub(crate) fn new(row: u64, email: &str, outcome: Outcome) -> Self {
+    pub(crate) fn new(row: u64, email: &str, outcome: BulkOutcome) -> Self {
         BulkResult {
             row,
             email: email.to_string(),
@@ -111,22 +131,41 @@ pub(crate) fn address_key(email: &str) -> String {
 
 /// How a bulk run behaves.
 #[derive(Debug, Clone)]
+#[cfg_attr(
+    feature = "napi",
+    napi_derive::napi(object, object_from_js = false, object_to_js = false),
+    derive(serde::Deserialize),
+    serde(default, rename_all = "camelCase", deny_unknown_fields)
+)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct BulkOptions {
     /// Most invitations in flight at once (the adaptive limit never goes above it).
+    #[cfg_attr(feature = "napi", napi(ts_type = "number"))]
+    #[cfg_attr(feature = "uniffi", uniffi(default = 16))]
     pub concurrency: usize,
     /// Look each address up first and report existing users instead of re-inviting them.
+    #[cfg_attr(feature = "uniffi", uniffi(default = true))]
     pub skip_existing: bool,
     /// Read and validate only; nothing is sent.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub dry_run: bool,
     /// The results CSV: written as rows finish; an existing one (ours: recognised by its
     /// heading) is resumed, matching rows by address. Never the input file, never a file of
     /// another kind. One run at a time per results file (an OS lock on `<results>.lock`).
+    #[cfg_attr(feature = "napi", napi(ts_type = "string"))]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub results: Option<PathBuf>,
     /// Wait for another run holding the results file instead of refusing at once.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub wait: bool,
     /// How long a row whose invitation may have been created (a 5xx, a dropped connection or
     /// an unreadable answer after sending) is looked up before it is taken as not created and
     /// sent again: new guests can take a while to appear in Graph's queries.
+    #[cfg_attr(feature = "napi", napi(ts_type = "number"))]
+    #[cfg_attr(
+        feature = "napi",
+        serde(deserialize_with = "crate::bindings::napi::millis")
+    )]
     pub settle_timeout: Duration,
 }
 
@@ -144,35 +183,59 @@ impl Default for BulkOptions {
 }
 
 /// Counts of a run so far.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, eq, get_all, module = "entra_invite")
+)]
+#[cfg_attr(
+    feature = "napi",
+    napi_derive::napi(
+        object,
+        object_from_js = false,
+        object_to_js = false,
+        use_nullable = true
+    )
+)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct BulkSummary {
+    #[cfg_attr(feature = "napi", napi(ts_type = "number"))]
     pub invited: u64,
+    #[cfg_attr(feature = "napi", napi(ts_type = "number"))]
     pub existing: u64,
+    #[cfg_attr(feature = "napi", napi(ts_type = "number"))]
     pub failed: u64,
+    #[cfg_attr(feature = "napi", napi(ts_type = "number"))]
     pub invalid: u64,
+    #[cfg_attr(feature = "napi", napi(ts_type = "number"))]
     pub valid: u64,
     /// Rows settled by an earlier run with the same results file (not redone, not reported
     /// again: matched by address, wherever the row is now).
+    #[cfg_attr(feature = "napi", napi(ts_type = "number"))]
     pub resumed: u64,
     /// The results file was written for a different input (or an earlier version of it).
     pub input_changed: bool,
     /// Rows of this input that the results file did not know (new or changed addresses).
+    #[cfg_attr(feature = "napi", napi(ts_type = "number"))]
     pub added: u64,
     /// Of those, rows that were invalid at the same position in the earlier run (fixed rows).
+    #[cfg_attr(feature = "napi", napi(ts_type = "number"))]
     pub fixed: u64,
     /// Addresses in the results file that are no longer in the input (their lines are kept).
+    #[cfg_attr(feature = "napi", napi(ts_type = "number"))]
     pub removed: u64,
 }
 
 impl BulkSummary {
-    pub(crate) fn add(&mut self, o: Outcome) {
+    pub(crate) fn add(&mut self, o: BulkOutcome) {
         match o {
-            Outcome::Invited => self.invited += 1,
-            Outcome::Existing => self.existing += 1,
-            Outcome::Failed => self.failed += 1,
-            Outcome::Invalid => self.invalid += 1,
-            Outcome::Valid => self.valid += 1,
-            Outcome::Sending => {}
+            BulkOutcome::Invited => self.invited += 1,
+            BulkOutcome::Existing => self.existing += 1,
+            BulkOutcome::Failed => self.failed += 1,
+            BulkOutcome::Invalid => self.invalid += 1,
+            BulkOutcome::Valid => self.valid += 1,
+            BulkOutcome::Sending => {}
         }
     }
     /// Rows reported in this run.

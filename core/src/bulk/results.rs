@@ -14,7 +14,7 @@ use crate::error::Error;
 
 use super::cells::{cell, uncell, user_cell};
 use super::files::replace_results;
-use super::{address_key, BulkResult, Outcome};
+use super::{address_key, BulkOutcome, BulkResult};
 
 pub(crate) const HEADER: [&str; 11] = [
     "row",
@@ -136,7 +136,7 @@ pub(crate) fn load(path: &Path) -> Result<Earlier, Error> {
         if rec.len() < 9 {
             continue;
         }
-        let Some(outcome) = Outcome::parse(&rec[2]) else {
+        let Some(outcome) = BulkOutcome::parse(&rec[2]) else {
             continue;
         };
         let row = rec[0].parse::<u64>().ok();
@@ -153,14 +153,14 @@ pub(crate) fn load(path: &Path) -> Result<Earlier, Error> {
             earlier.inputs.insert(input.clone());
         }
         match outcome {
-            Outcome::Sending | Outcome::Failed => {
+            BulkOutcome::Sending | BulkOutcome::Failed => {
                 if earlier.settled.contains_key(&key) {
                     continue;
                 }
                 let sent = rec.get(SENT_AT).map(time);
                 match (outcome, sent) {
                     // Failed without a send that may have been applied: nothing is pending.
-                    (Outcome::Failed, Some(None)) if rec.get(SENT_AT) == Some("") => {
+                    (BulkOutcome::Failed, Some(None)) if rec.get(SENT_AT) == Some("") => {
                         earlier.in_doubt.remove(&key);
                     }
                     _ => {
@@ -175,8 +175,8 @@ pub(crate) fn load(path: &Path) -> Result<Earlier, Error> {
                 }
             }
             // A duplicate row's `existing` line names no user: there is nothing to resume.
-            Outcome::Existing if field(3).is_none() => {}
-            Outcome::Invited | Outcome::Existing => {
+            BulkOutcome::Existing if field(3).is_none() => {}
+            BulkOutcome::Invited | BulkOutcome::Existing => {
                 earlier.in_doubt.remove(&key);
                 let result = BulkResult {
                     row: row.unwrap_or(0),
@@ -191,13 +191,13 @@ pub(crate) fn load(path: &Path) -> Result<Earlier, Error> {
                 };
                 earlier.settled.insert(key, Settled { result, input });
             }
-            Outcome::Invalid => {
+            BulkOutcome::Invalid => {
                 if let Some(r) = row {
                     earlier.invalid_rows.insert(r);
                 }
             }
             // A dry run's lines mean nothing was sent.
-            Outcome::Valid => {}
+            BulkOutcome::Valid => {}
         }
     }
     Ok(earlier)
@@ -255,11 +255,11 @@ impl ResultsFile {
             let mut doubtful: Vec<&Doubtful> = earlier.in_doubt.values().collect();
             doubtful.sort_by_key(|d| d.row);
             for d in doubtful {
-                let line = BulkResult::new(d.row, &d.email, Outcome::Sending);
+                let line = BulkResult::new(d.row, &d.email, BulkOutcome::Sending);
                 let mut rec = record(&line, d.since, "");
                 // A file of the previous version: sent at an unknown time, still in doubt.
                 if d.since.is_none() {
-                    rec[2] = Outcome::Failed.as_str().to_string();
+                    rec[2] = BulkOutcome::Failed.as_str().to_string();
                     rec[SENT_AT] = "unknown".to_string();
                 }
                 put(rec)?;
@@ -267,7 +267,11 @@ impl ResultsFile {
             let mut invalid: Vec<&u64> = earlier.invalid_rows.iter().collect();
             invalid.sort();
             for r in invalid {
-                put(record(&BulkResult::new(*r, "", Outcome::Invalid), None, ""))?;
+                put(record(
+                    &BulkResult::new(*r, "", BulkOutcome::Invalid),
+                    None,
+                    "",
+                ))?;
             }
             w.flush().map_err(|e| io(path, e))
         })?;
@@ -304,7 +308,7 @@ impl ResultsFile {
         self.out.write_all(&bytes).map_err(|e| io(&self.path, e))?;
         self.out.flush().map_err(|e| io(&self.path, e))?;
         // An invitation is about to go out: its line must survive a power cut, not just a crash.
-        if r.outcome == Outcome::Sending {
+        if r.outcome == BulkOutcome::Sending {
             self.out
                 .get_ref()
                 .sync_data()
@@ -342,18 +346,23 @@ impl ResultsFile {
                 break;
             }
             let end = rdr.position().byte();
-            let outcome = rec.get(2).and_then(Outcome::parse);
+            let outcome = rec.get(2).and_then(BulkOutcome::parse);
             if i < base_lines {
                 let key = address_key(uncell(rec.get(1).unwrap_or("")));
                 let keep = matches!(
                     outcome,
-                    Some(Outcome::Invited | Outcome::Existing | Outcome::Sending | Outcome::Failed)
+                    Some(
+                        BulkOutcome::Invited
+                            | BulkOutcome::Existing
+                            | BulkOutcome::Sending
+                            | BulkOutcome::Failed
+                    )
                 ) && !key.is_empty()
                     && !in_input(&key);
                 if keep {
                     removed.push((start, end));
                 }
-            } else if outcome != Some(Outcome::Sending) {
+            } else if outcome != Some(BulkOutcome::Sending) {
                 let row = rec.get(0).and_then(|r| r.parse().ok()).unwrap_or(u64::MAX);
                 this_run.push((row, start, end));
             }
@@ -391,8 +400,8 @@ impl ResultsFile {
                 let mut f: Vec<String> = rec.iter().map(str::to_string).collect();
                 f.resize(HEADER.len(), String::new());
                 f[0].clear();
-                if f[2] == Outcome::Sending.as_str() {
-                    f[2] = Outcome::Failed.as_str().to_string();
+                if f[2] == BulkOutcome::Sending.as_str() {
+                    f[2] = BulkOutcome::Failed.as_str().to_string();
                     f[7] = "the invitation may have been sent by an earlier run whose answer \
                             was lost; no longer in the input, so not looked up"
                         .to_string();

@@ -11,7 +11,7 @@ use rand::Rng;
 use tokio::time::Instant;
 
 use super::journal::Journal;
-use super::{BulkResult, Outcome};
+use super::{BulkOutcome, BulkResult};
 use crate::client::Inner;
 use crate::error::{Error, ErrorKind};
 use crate::models::{Invitation, InvitationRequest, Lookup, User};
@@ -61,11 +61,11 @@ impl Job {
     fn email(&self) -> &str {
         self.req.invited_user_email_address.trim()
     }
-    fn result(&self, outcome: Outcome) -> BulkResult {
+    fn result(&self, outcome: BulkOutcome) -> BulkResult {
         BulkResult::new(self.row, self.email(), outcome)
     }
     fn failed(&self, e: &Error) -> BulkResult {
-        self.result(Outcome::Failed).with_error(e)
+        self.result(BulkOutcome::Failed).with_error(e)
     }
 }
 
@@ -121,8 +121,8 @@ pub(super) async fn attempt(
     job.attempts += 1;
     match job.check.clone() {
         Check::Fresh { lookup: true } => match inner.lookup(job.email()).await {
-            Ok(Lookup::Existing(u)) => {
-                let mut r = job.result(Outcome::Existing);
+            Ok(Lookup { user: Some(u), .. }) => {
+                let mut r = job.result(BulkOutcome::Existing);
                 r.user_id = Some(u.id);
                 return done!(job, r);
             }
@@ -144,9 +144,9 @@ pub(super) async fn attempt(
         }
         Check::NeedsUrl => {
             return match inner.lookup(job.email()).await {
-                Ok(Lookup::Existing(u)) => ours(inner, journal, job, *u).await,
+                Ok(Lookup { user: Some(u), .. }) => ours(inner, journal, job, u).await,
                 Ok(_) => {
-                    let mut r = job.result(Outcome::Failed);
+                    let mut r = job.result(BulkOutcome::Failed);
                     r.message = Some(
                         "invited without an email by an earlier run whose redeem URL was lost, \
                          and the guest is not in the directory now"
@@ -170,7 +170,7 @@ pub(super) async fn attempt(
             still_ours(&job, no_url(&job, &id, None))
         }
         Ok(inv) => {
-            let mut r = job.result(Outcome::Invited);
+            let mut r = job.result(BulkOutcome::Invited);
             r.user_id = inv.invited_user_id().map(str::to_string);
             r.redeem_url = inv.invite_redeem_url;
             Step::Done(r, None)
@@ -203,7 +203,7 @@ pub(super) fn created_not_visible(
 ) -> (BulkResult, Option<DateTime<Utc>>) {
     let last = job.last.take();
     if job.req.send_invitation_message {
-        let mut r = job.result(Outcome::Invited);
+        let mut r = job.result(BulkOutcome::Invited);
         r.request_id = last.and_then(|l| l.request_id);
         r.message = Some(format!(
             "Graph answered that it created the invitation (the email has the link), but its \
@@ -212,7 +212,7 @@ pub(super) fn created_not_visible(
         ));
         return (r, None);
     }
-    let mut r = last.unwrap_or_else(|| job.result(Outcome::Failed));
+    let mut r = last.unwrap_or_else(|| job.result(BulkOutcome::Failed));
     r.message = Some(format!(
         "Graph answered that it created the invitation, but its answer (with the redeem URL) \
          was unreadable and the guest had not appeared in queries after {}s; nothing was \
@@ -230,8 +230,8 @@ async fn send(inner: &Inner, req: &InvitationRequest) -> Result<Invitation, Erro
 async fn look_until(inner: &Inner, email: &str, until: Instant) -> Result<Option<User>, Error> {
     let mut pause = Duration::from_millis(250);
     loop {
-        if let Lookup::Existing(u) = inner.lookup(email).await? {
-            return Ok(Some(*u));
+        if let Some(u) = inner.lookup(email).await?.user {
+            return Ok(Some(u));
         }
         let now = Instant::now();
         if now >= until {
@@ -244,7 +244,7 @@ async fn look_until(inner: &Inner, email: &str, until: Instant) -> Result<Option
 
 /// The guest this results file invited, found after its answer was lost.
 async fn ours(inner: &Inner, journal: &Arc<Journal>, mut job: Job, u: User) -> Step {
-    let mut r = job.result(Outcome::Invited);
+    let mut r = job.result(BulkOutcome::Invited);
     r.user_id = Some(u.id.clone());
     if job.req.send_invitation_message {
         r.message = Some(
@@ -296,7 +296,7 @@ fn still_ours(job: &Job, r: BulkResult) -> Step {
 fn no_url(job: &Job, user_id: &str, e: Option<&Error>) -> BulkResult {
     let mut r = match e {
         Some(e) => job.failed(e),
-        None => job.result(Outcome::Failed),
+        None => job.result(BulkOutcome::Failed),
     };
     r.user_id = Some(user_id.to_string()).filter(|s| !s.is_empty());
     let why = e

@@ -5,6 +5,15 @@ use serde_json::{Map, Value};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, eq, get_all, module = "entra_invite")
+)]
+#[cfg_attr(
+    feature = "napi",
+    napi_derive::napi(object, object_from_js = false, use_nullable = true)
+)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct EmailAddress {
     #[serde(default)]
     pub address: Option<String>,
@@ -14,6 +23,15 @@ pub struct EmailAddress {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, eq, get_all, module = "entra_invite")
+)]
+#[cfg_attr(
+    feature = "napi",
+    napi_derive::napi(object, object_from_js = false, use_nullable = true)
+)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Recipient {
     #[serde(default)]
     pub email_address: EmailAddress,
@@ -21,6 +39,15 @@ pub struct Recipient {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, eq, get_all, module = "entra_invite")
+)]
+#[cfg_attr(
+    feature = "napi",
+    napi_derive::napi(object, object_from_js = false, use_nullable = true)
+)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct InvitedUserMessageInfo {
     #[serde(default)]
     pub cc_recipients: Vec<Recipient>,
@@ -33,18 +60,31 @@ pub struct InvitedUserMessageInfo {
 /// `invitedUser` of an invitation: Graph returns `id` and `userPrincipalName`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, eq, module = "entra_invite"))]
+#[cfg_attr(
+    feature = "napi",
+    napi_derive::napi(object, object_from_js = false, use_nullable = true)
+)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct InvitedUser {
     #[serde(default)]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_principal_name: Option<String>,
     #[serde(flatten)]
+    #[cfg_attr(feature = "napi", napi(ts_type = "Record<string, unknown>"))]
     pub extra: Map<String, Value>,
 }
 
 /// An invitation as returned by `POST /invitations`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, eq, module = "entra_invite"))]
+#[cfg_attr(
+    feature = "napi",
+    napi_derive::napi(object, object_from_js = false, use_nullable = true)
+)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Invitation {
     #[serde(default)]
     pub id: Option<String>,
@@ -71,6 +111,7 @@ pub struct Invitation {
     #[serde(default)]
     pub invited_user: Option<InvitedUser>,
     #[serde(flatten)]
+    #[cfg_attr(feature = "napi", napi(ts_type = "Record<string, unknown>"))]
     pub extra: Map<String, Value>,
 }
 

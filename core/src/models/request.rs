@@ -10,6 +10,12 @@ use crate::validate;
 
 /// `invitedUserType`: Guest (default) or Member.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(
+    feature = "napi",
+    napi_derive::napi(string_enum),
+    derive(serde::Deserialize)
+)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum UserType {
     #[default]
     Guest,
@@ -47,8 +53,16 @@ impl FromStr for UserType {
 
 /// A CC recipient of the invitation email: an address and, if wanted, the name shown for it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(
+    feature = "napi",
+    napi_derive::napi(object, object_from_js = false, object_to_js = false),
+    derive(serde::Deserialize),
+    serde(default, rename_all = "camelCase", deny_unknown_fields)
+)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CcRecipient {
     pub address: String,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub name: Option<String>,
 }
 
@@ -81,17 +95,30 @@ impl From<&str> for CcRecipient {
 
 /// An invitation to send. Required: the invitee's email and the redirect URL.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "napi",
+    napi_derive::napi(object, object_from_js = false, object_to_js = false),
+    derive(serde::Deserialize),
+    serde(default, rename_all = "camelCase", deny_unknown_fields)
+)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct InvitationRequest {
     pub invited_user_email_address: String,
     pub invite_redirect_url: String,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub invited_user_display_name: Option<String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub send_invitation_message: bool,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub customized_message_body: Option<String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub message_language: Option<String>,
     /// Graph honours only one CC recipient; more is refused before sending.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub cc_recipients: Vec<CcRecipient>,
     pub invited_user_type: UserType,
     /// Sponsors' object ids (users or groups).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub invited_user_sponsors: Vec<String>,
 }
 

@@ -1,30 +1,82 @@
-//! What `lookup` and `invite_if_absent` answer.
+//! What `lookup` and `invite_if_absent` answer. Plain records rather than Rust enums, so every
+//! language derives the same shape (`exists`/`user`/`verifiedDomain`, `invited`/`invitation`/
+//! `user`) from this one declaration, and serde gives the canonical JSON the CLI prints.
+
+use serde::Serialize;
 
 use super::{Invitation, User};
 
 /// Whether an email address already has a user in the tenant.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Lookup {
-    NotFound,
-    Existing(Box<User>),
-    /// The address belongs to one of the tenant's verified domains: Graph refuses to invite it.
-    VerifiedDomain(String),
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, eq, get_all, module = "entra_invite")
+)]
+#[cfg_attr(
+    feature = "napi",
+    napi_derive::napi(object, object_from_js = false, use_nullable = true)
+)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct Lookup {
+    /// A user with this address exists (it is `user`).
+    pub exists: bool,
+    pub user: Option<User>,
+    /// Set when the address is in one of the tenant's verified domains: Graph refuses to
+    /// invite it (add it as a member instead).
+    pub verified_domain: Option<String>,
 }
 
 impl Lookup {
-    pub fn exists(&self) -> bool {
-        matches!(self, Lookup::Existing(_))
+    pub fn not_found() -> Self {
+        Lookup::default()
     }
-    pub fn user(&self) -> Option<&User> {
-        match self {
-            Lookup::Existing(u) => Some(u),
-            _ => None,
+    pub fn existing(user: User) -> Self {
+        Lookup {
+            exists: true,
+            user: Some(user),
+            verified_domain: None,
+        }
+    }
+    pub fn verified_domain(domain: String) -> Self {
+        Lookup {
+            verified_domain: Some(domain),
+            ..Default::default()
         }
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum InviteOutcome {
-    Invited(Box<Invitation>),
-    Existing(Box<User>),
+/// What `invite_if_absent` did: `invited` with the `invitation`, or found the existing `user`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, eq, get_all, module = "entra_invite")
+)]
+#[cfg_attr(
+    feature = "napi",
+    napi_derive::napi(object, object_from_js = false, use_nullable = true)
+)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct InviteOutcome {
+    pub invited: bool,
+    pub invitation: Option<Invitation>,
+    pub user: Option<User>,
+}
+
+impl InviteOutcome {
+    pub fn invited(invitation: Invitation) -> Self {
+        InviteOutcome {
+            invited: true,
+            invitation: Some(invitation),
+            user: None,
+        }
+    }
+    pub fn existing(user: User) -> Self {
+        InviteOutcome {
+            invited: false,
+            invitation: None,
+            user: Some(user),
+        }
+    }
 }

@@ -11,6 +11,8 @@ use crate::error::Error;
 
 /// Graph's `externalUserState` values for invited users.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "napi", napi_derive::napi(string_enum))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum ExternalUserState {
     PendingAcceptance,
     Accepted,
@@ -47,6 +49,17 @@ impl FromStr for ExternalUserState {
 
 /// Where a guest stands: from `externalUserState` + `externalUserStateChangeDateTime`.
 #[derive(Debug, Clone, PartialEq)]
+// Python's `to_dict()` and `repr()` are built on serde; `state` reads as its string value.
+#[cfg_attr(feature = "python", derive(Serialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, eq, get_all, module = "entra_invite")
+)]
+#[cfg_attr(
+    feature = "napi",
+    napi_derive::napi(object, object_from_js = false, use_nullable = true)
+)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct GuestStatus {
     pub user_id: String,
     pub email: Option<String>,

@@ -5,6 +5,15 @@ use serde_json::{Map, Value};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, eq, get_all, module = "entra_invite")
+)]
+#[cfg_attr(
+    feature = "napi",
+    napi_derive::napi(object, object_from_js = false, use_nullable = true)
+)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ObjectIdentity {
     #[serde(default)]
     pub sign_in_type: Option<String>,
@@ -16,6 +25,12 @@ pub struct ObjectIdentity {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "python", pyo3::pyclass(frozen, eq, module = "entra_invite"))]
+#[cfg_attr(
+    feature = "napi",
+    napi_derive::napi(object, object_from_js = false, use_nullable = true)
+)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct User {
     /// Always present: every query selects it, so an answer without it is not a user.
     pub id: String,
@@ -44,6 +59,7 @@ pub struct User {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_date_time: Option<String>,
     #[serde(flatten)]
+    #[cfg_attr(feature = "napi", napi(ts_type = "Record<string, unknown>"))]
     pub extra: Map<String, Value>,
 }
 

@@ -51,9 +51,9 @@ impl Client {
             let id = if validate::is_object_id(&user) {
                 user
             } else {
-                match inner.lookup(&user).await? {
-                    Lookup::Existing(u) => u.id,
-                    _ => {
+                match inner.lookup(&user).await?.user {
+                    Some(u) => u.id,
+                    None => {
                         return Err(Error::new(
                             ErrorKind::NotFound,
                             format!("no user with the address {user}"),
@@ -72,24 +72,24 @@ async fn invite_if_absent(
     req: InvitationRequest,
 ) -> Result<InviteOutcome, Error> {
     let email = req.invited_user_email_address.trim().to_string();
-    match inner.lookup(&email).await? {
-        Lookup::Existing(u) => return Ok(InviteOutcome::Existing(u)),
-        Lookup::VerifiedDomain(d) => {
-            return Err(Error::new(
-                ErrorKind::VerifiedDomain,
-                format!(
+    let found = inner.lookup(&email).await?;
+    if let Some(u) = found.user {
+        return Ok(InviteOutcome::existing(u));
+    }
+    if let Some(d) = found.verified_domain {
+        return Err(Error::new(
+            ErrorKind::VerifiedDomain,
+            format!(
                 "{email} is in {d}, a verified domain of this tenant: add them as a member instead"
             ),
-            ))
-        }
-        Lookup::NotFound => {}
+        ));
     }
     let posted = inner
         .post_invitation(req.to_body(None))
         .await
         .and_then(|r| r.json::<Invitation>());
     match posted {
-        Ok(inv) => Ok(InviteOutcome::Invited(Box::new(inv))),
+        Ok(inv) => Ok(InviteOutcome::invited(inv)),
         Err(e) if e.maybe_applied() => resolve_ambiguous(&inner, &req, &email, e).await,
         Err(e) => Err(e),
     }
@@ -103,7 +103,7 @@ pub(crate) async fn confirm_by_lookup(inner: &Inner, email: &str) -> Result<Opti
             tokio::time::sleep(RESOLVE_PAUSE).await;
         }
         match inner.lookup(email).await {
-            Ok(Lookup::Existing(u)) => return Ok(Some(*u)),
+            Ok(Lookup { user: Some(u), .. }) => return Ok(Some(u)),
             Ok(_) => {}
             Err(e) if i + 1 == RESOLVE_TRIES => return Err(e),
             Err(_) => {}
@@ -121,7 +121,7 @@ async fn resolve_ambiguous(
 ) -> Result<InviteOutcome, Error> {
     tracing::debug!(kind = %first.kind(), "invitation outcome unknown; looking the user up");
     if let Some(u) = confirm_by_lookup(inner, email).await? {
-        return Ok(InviteOutcome::Existing(Box::new(u)));
+        return Ok(InviteOutcome::existing(u));
     }
     // Graph answered 2xx (its body was unreadable): the invitation exists even if queries do
     // not show it yet. Resending would email again and void the first redeem URL.
@@ -130,5 +130,5 @@ async fn resolve_ambiguous(
     }
     // Not in the directory after several looks: the request was not carried out. One resend.
     let r = inner.post_invitation(req.to_body(None)).await?;
-    Ok(InviteOutcome::Invited(Box::new(r.json()?)))
+    Ok(InviteOutcome::invited(r.json()?))
 }

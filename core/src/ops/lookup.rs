@@ -65,11 +65,11 @@ impl Inner {
             })
             .unwrap_or(0);
         if !users.is_empty() {
-            return Ok(Lookup::Existing(Box::new(users.swap_remove(best))));
+            return Ok(Lookup::existing(users.swap_remove(best)));
         }
         Ok(match verified {
-            Some(d) => Lookup::VerifiedDomain(d),
-            None => Lookup::NotFound,
+            Some(d) => Lookup::verified_domain(d),
+            None => Lookup::not_found(),
         })
     }
 

@@ -2,7 +2,7 @@
 
 use crate::client::{Client, Inner};
 use crate::error::{Error, ErrorKind};
-use crate::models::{GuestStatus, Lookup, User, USER_SELECT};
+use crate::models::{GuestStatus, User, USER_SELECT};
 use crate::odata;
 use crate::runtime::spawn;
 use crate::validate;
@@ -32,9 +32,9 @@ impl Inner {
                 .json()?;
             return Ok(GuestStatus::from_user(u));
         }
-        match self.lookup(user).await? {
-            Lookup::Existing(u) => Ok(GuestStatus::from_user(*u)),
-            _ => Err(Error::new(
+        match self.lookup(user).await?.user {
+            Some(u) => Ok(GuestStatus::from_user(u)),
+            None => Err(Error::new(
                 ErrorKind::NotFound,
                 format!("no user with the address {user}"),
             )),
