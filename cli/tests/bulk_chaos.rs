@@ -14,8 +14,7 @@ use std::collections::{HashMap, HashSet};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use common::against;
-use entra_invite_emulator::{Config, Emulator};
+use common::{against, emulator};
 use serde_json::{json, Value};
 
 extern "C" {
@@ -68,7 +67,7 @@ async fn holds_lock(results: &std::path::Path, pid: u32) -> bool {
 async fn killed_doubled_and_faulted_runs_settle_every_row_once() {
     let rows = env_num("ENTRA_INVITE_CHAOS_ROWS", 300) as usize;
     let max_kills = env_num("ENTRA_INVITE_CHAOS_KILLS", 6);
-    let emu = Emulator::start(Config::default()).await.unwrap();
+    let emu = emulator().await;
     let base = emu.base_url().to_string();
     control(&base, "faults", Some(json!({
         "random": [

@@ -8,8 +8,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
-use common::{against, bin, json, run};
-use entra_invite_emulator::{Config, Emulator};
+use common::{against, bin, emulator, json, run};
 
 fn dir(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("ei-cli-files-{}-{name}", std::process::id()));
@@ -38,7 +37,7 @@ fn stderr(o: &std::process::Output) -> String {
 
 #[tokio::test]
 async fn files_a_user_gave_are_never_overwritten_or_deleted() {
-    let emu = Emulator::start(Config::default()).await.unwrap();
+    let emu = emulator().await;
     let d = dir("never");
     let (same, text) = input(&d, "same.csv", &["ann@fabrikam.com"]);
     // bulk same.csv --results same.csv
@@ -95,7 +94,7 @@ async fn files_a_user_gave_are_never_overwritten_or_deleted() {
 
 #[tokio::test]
 async fn re_runs_tell_the_truth_about_invalid_rows() {
-    let emu = Emulator::start(Config::default()).await.unwrap();
+    let emu = emulator().await;
     let d = dir("rerun");
     let (inp, _) = input(&d, "in.csv", &["ann@fabrikam.com", "bad@@fabrikam.com"]);
     let out = d.join("r.csv");
@@ -127,7 +126,7 @@ async fn re_runs_tell_the_truth_about_invalid_rows() {
 
 #[tokio::test]
 async fn a_second_terminal_on_the_same_results_is_refused_naming_the_first() {
-    let emu = Emulator::start(Config::default()).await.unwrap();
+    let emu = emulator().await;
     let d = dir("two");
     let emails: Vec<String> = (0..60).map(|i| format!("t{i}@fabrikam.com")).collect();
     let refs: Vec<&str> = emails.iter().map(String::as_str).collect();

@@ -5,31 +5,23 @@ mod common;
 use std::path::PathBuf;
 use std::process::Stdio;
 
-use common::{against, bin, json, run};
+use common::{against, bin, emulator, invite, json, run, REDIRECT};
 
-use entra_invite_emulator::{Config, Emulator, READONLY_CLIENT_ID, READONLY_CLIENT_SECRET};
+use entra_invite_emulator::{READONLY_CLIENT_ID, READONLY_CLIENT_SECRET};
 use serde_json::Value;
 
 #[tokio::test]
 async fn invite_lookup_status_guests() {
-    let emu = Emulator::start(Config::default()).await.unwrap();
-    let o = run(
-        against(&emu),
-        &[
-            "--json",
-            "invite",
-            "taylor@fabrikam.com",
-            "--redirect",
-            "https://myapps.microsoft.com/",
-            "--name",
-            "Taylor",
-            "--message",
-            "Hi",
-            "--cc",
-            "lead@contoso.com",
-        ],
-    )
-    .await;
+    let emu = emulator().await;
+    let more = [
+        "--name",
+        "Taylor",
+        "--message",
+        "Hi",
+        "--cc",
+        "lead@contoso.com",
+    ];
+    let o = invite(against(&emu), &["--json"], "taylor@fabrikam.com", &more).await;
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let inv = json(&o);
     assert_eq!(inv["invitedUserEmailAddress"], "taylor@fabrikam.com");
@@ -45,16 +37,11 @@ async fn invite_lookup_status_guests() {
     assert_eq!(json(&o).as_array().unwrap().len(), 1);
     let o = run(against(&emu), &["--json", "guests", "--accepted"]).await;
     assert_eq!(json(&o).as_array().unwrap().len(), 0);
-    let o = run(
+    let o = invite(
         against(&emu),
-        &[
-            "--json",
-            "invite",
-            "taylor@fabrikam.com",
-            "--redirect",
-            "https://myapps.microsoft.com/",
-            "--if-absent",
-        ],
+        &["--json"],
+        "taylor@fabrikam.com",
+        &["--if-absent"],
     )
     .await;
     assert_eq!(json(&o)["invited"], false);
@@ -67,7 +54,7 @@ async fn invite_lookup_status_guests() {
             "--email",
             "taylor@fabrikam.com",
             "--redirect",
-            "https://myapps.microsoft.com/",
+            REDIRECT,
             "--no-email",
         ],
     )
@@ -78,17 +65,8 @@ async fn invite_lookup_status_guests() {
 
 #[tokio::test]
 async fn exit_codes_and_error_output() {
-    let emu = Emulator::start(Config::default()).await.unwrap();
-    let o = run(
-        against(&emu),
-        &[
-            "invite",
-            "not an email",
-            "--redirect",
-            "https://myapps.microsoft.com/",
-        ],
-    )
-    .await;
+    let emu = emulator().await;
+    let o = invite(against(&emu), &[], "not an email", &[]).await;
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
@@ -99,17 +77,7 @@ async fn exit_codes_and_error_output() {
     let mut ro = against(&emu);
     ro.env("AZURE_CLIENT_ID", READONLY_CLIENT_ID)
         .env("AZURE_CLIENT_SECRET", READONLY_CLIENT_SECRET);
-    let o = run(
-        ro,
-        &[
-            "--json",
-            "invite",
-            "a@fabrikam.com",
-            "--redirect",
-            "https://myapps.microsoft.com/",
-        ],
-    )
-    .await;
+    let o = invite(ro, &["--json"], "a@fabrikam.com", &[]).await;
     assert_eq!(o.status.code(), Some(3));
     let e = json(&o);
     assert_eq!(e["error"]["kind"], "PermissionDenied");
@@ -164,7 +132,7 @@ fn bulk_file(dir: &std::path::Path, n: usize) -> PathBuf {
 
 #[tokio::test]
 async fn bulk_killed_half_way_then_resumed() {
-    let emu = Emulator::start(Config::default()).await.unwrap();
+    let emu = emulator().await;
     let dir = std::env::temp_dir().join(format!("ei-cli-bulk-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let input = bulk_file(&dir, 400);

@@ -13,58 +13,37 @@ use entra_invite::{
 use entra_invite_emulator::DEFAULT_TENANT;
 use serde_json::json;
 
-use common::Env;
+use common::{app_settings, fresh_dir, test_certificate, Env};
 
-fn test_certificate() -> (String, String) {
-    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).unwrap();
-    let cert = rcgen::CertificateParams::new(vec!["entra-invite-test".to_string()])
-        .unwrap()
-        .self_signed(&key)
-        .unwrap();
-    (cert.pem(), key.serialize_pem())
-}
-
-async fn register_cert_app(env: &Env, client_id: &str, cert_pem: &str) {
-    env.control(
-        "POST",
-        "apps",
-        Some(json!({"clientId": client_id, "certificatePem": cert_pem, "roles": ["User.Invite.All", "User.Read.All"]})),
-    )
-    .await;
+/// A new certificate and its key (PEM), registered as the credential of app `client_id`.
+async fn cert_app(env: &Env, client_id: &str) -> (String, String) {
+    let (cert, key) = test_certificate("entra-invite-test");
+    env.add_app(json!({"clientId": client_id, "certificatePem": cert, "roles": ["User.Invite.All", "User.Read.All"]}))
+        .await;
+    (cert, key)
 }
 
 #[tokio::test]
 async fn certificate_credentials_get_tokens_ps256_and_rs256() {
     let env = Env::start().await;
-    let (cert, key) = test_certificate();
     let id = "aaaaaaaa-0000-0000-0000-00000000c3e7";
-    register_cert_app(&env, id, &cert).await;
+    let (cert, key) = cert_app(&env, id).await;
     let pem = format!("{cert}{key}");
     for alg in [AssertionAlgorithm::Ps256, AssertionAlgorithm::Rs256] {
         let cred =
             Credential::client_certificate(id, CertificateKey::from_pem(pem.as_bytes()).unwrap())
                 .with_assertion_algorithm(alg);
-        let client = entra_invite::Client::builder()
-            .tenant(DEFAULT_TENANT)
-            .credential(cred)
-            .graph_url(&env.base)
-            .build()
-            .unwrap();
-        let l = client
+        let l = env
+            .client_with(cred)
             .lookup("nobody@fabrikam.com")
             .await
             .unwrap_or_else(|e| panic!("{alg:?}: {e}"));
-        assert!(!l.exists());
+        assert!(!l.exists);
     }
     // A different key with the same client id is refused by the token endpoint.
-    let (_, other_key) = test_certificate();
+    let (_, other_key) = test_certificate("entra-invite-test");
     let bad = CertificateKey::from_pem(format!("{cert}{other_key}").as_bytes()).unwrap();
-    let client = entra_invite::Client::builder()
-        .tenant(DEFAULT_TENANT)
-        .credential(Credential::client_certificate(id, bad))
-        .graph_url(&env.base)
-        .build()
-        .unwrap();
+    let client = env.client_with(Credential::client_certificate(id, bad));
     let e = client.lookup("nobody@fabrikam.com").await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Auth, "{e}");
     env.emu.stop().await;
@@ -73,19 +52,15 @@ async fn certificate_credentials_get_tokens_ps256_and_rs256() {
 #[tokio::test]
 async fn certificate_from_file_via_settings() {
     let env = Env::start().await;
-    let (cert, key) = test_certificate();
     let id = "aaaaaaaa-0000-0000-0000-0000000f11e5";
-    register_cert_app(&env, id, &cert).await;
-    let dir = std::env::temp_dir().join(format!("ei-cert-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("app.pem");
+    let (cert, key) = cert_app(&env, id).await;
+    let path = fresh_dir("cert").join("app.pem");
     std::fs::write(&path, format!("{key}{cert}")).unwrap();
+    // The app's settings with its certificate file in place of a secret.
     let client = Settings {
-        tenant: Some(DEFAULT_TENANT.into()),
-        client_id: Some(id.into()),
+        client_secret: None,
         certificate_path: Some(path),
-        graph_url: Some(env.base.clone()),
-        ..Default::default()
+        ..app_settings(&env.base, id, "")
     }
     .build()
     .unwrap();
@@ -97,48 +72,19 @@ async fn certificate_from_file_via_settings() {
 async fn federated_token_file_gets_a_token() {
     let env = Env::start().await;
     let id = "aaaaaaaa-0000-0000-0000-0000000fed01";
-    env.control("POST", "apps", Some(json!({"clientId": id, "federated": {"subject": "system:serviceaccount:onboarding:inviter"}, "roles": ["User.Read.All"]}))).await;
-    let t = env
-        .control(
-            "POST",
-            "federated-token",
-            Some(json!({"subject": "system:serviceaccount:onboarding:inviter"})),
-        )
-        .await;
-    let dir = std::env::temp_dir().join(format!("ei-fed-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("token");
-    std::fs::write(&path, t["token"].as_str().unwrap()).unwrap();
-    let client = entra_invite::Client::builder()
-        .tenant(DEFAULT_TENANT)
-        .credential(Credential::workload_identity(id, &path))
-        .graph_url(&env.base)
-        .build()
-        .unwrap();
-    client.lookup("nobody@fabrikam.com").await.unwrap();
-    // A token for another subject is refused.
-    let t2 = env
-        .control(
-            "POST",
-            "federated-token",
-            Some(json!({"subject": "someone-else"})),
-        )
-        .await;
-    std::fs::write(&path, t2["token"].as_str().unwrap()).unwrap();
-    let client2 = entra_invite::Client::builder()
-        .tenant(DEFAULT_TENANT)
-        .credential(Credential::workload_identity(id, &path))
-        .graph_url(&env.base)
-        .build()
-        .unwrap();
-    assert_eq!(
-        client2
-            .lookup("nobody@fabrikam.com")
-            .await
-            .unwrap_err()
-            .kind(),
-        ErrorKind::Auth
-    );
+    let subject = "system:serviceaccount:onboarding:inviter";
+    env.add_app(
+        json!({"clientId": id, "federated": {"subject": subject}, "roles": ["User.Read.All"]}),
+    )
+    .await;
+    let path = fresh_dir("fed").join("token");
+    // A token for the app's subject is taken; one for another subject is refused.
+    for (who, want) in [(subject, Ok(())), ("someone-else", Err(ErrorKind::Auth))] {
+        std::fs::write(&path, env.federated_token(who).await).unwrap();
+        let client = env.client_with(Credential::workload_identity(id, &path));
+        let got = client.lookup("nobody@fabrikam.com").await;
+        assert_eq!(got.map(drop).map_err(|e| e.kind()), want, "{who}");
+    }
     env.emu.stop().await;
 }
 
@@ -146,13 +92,8 @@ async fn federated_token_file_gets_a_token() {
 async fn concurrent_calls_with_an_expired_token_fetch_one() {
     let env = Env::start().await;
     let id = "aaaaaaaa-0000-0000-0000-00000000e4e1";
-    env.control("POST", "apps", Some(json!({"clientId": id, "clientSecret": "s3cret-value", "roles": ["User.Read.All"], "tokenLifetimeSecs": 2}))).await;
-    let client = entra_invite::Client::builder()
-        .tenant(DEFAULT_TENANT)
-        .credential(Credential::client_secret(id, "s3cret-value"))
-        .graph_url(&env.base)
-        .build()
-        .unwrap();
+    env.add_app(json!({"clientId": id, "clientSecret": "s3cret-value", "roles": ["User.Read.All"], "tokenLifetimeSecs": 2})).await;
+    let client = env.client_with(Credential::client_secret(id, "s3cret-value"));
     client.lookup("warmup@fabrikam.com").await.unwrap();
     let before = env.counter("tokenRequests").await;
     tokio::time::sleep(Duration::from_millis(2100)).await;
@@ -190,17 +131,14 @@ impl TokenSource for Rotating {
 #[tokio::test]
 async fn a_rejected_token_is_refreshed_once() {
     let env = Env::start().await;
-    let good = env.control("POST", "tokens", Some(json!({}))).await["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let good = env.token(json!({})).await;
     let source = Arc::new(Rotating {
         tokens: vec!["garbage.token.value".into(), good],
         calls: AtomicUsize::new(0),
     });
-    let client = entra_invite::Client::builder()
+    let client = env
+        .builder()
         .credential(Credential::token_source(source.clone()))
-        .graph_url(&env.base)
         .build()
         .unwrap();
     client.lookup("nobody@fabrikam.com").await.unwrap();
@@ -211,15 +149,10 @@ async fn a_rejected_token_is_refreshed_once() {
 #[tokio::test]
 async fn an_expired_fixed_token_is_an_auth_error() {
     let env = Env::start().await;
-    let t = env
-        .control("POST", "tokens", Some(json!({"expiresInSecs": -60})))
-        .await["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let client = entra_invite::Client::builder()
+    let t = env.token(json!({"expiresInSecs": -60})).await;
+    let client = env
+        .builder()
         .credential(Credential::access_token(t.as_str()))
-        .graph_url(&env.base)
         .build()
         .unwrap();
     let e = client.lookup("nobody@fabrikam.com").await.unwrap_err();
@@ -233,13 +166,7 @@ async fn an_expired_fixed_token_is_an_auth_error() {
 async fn secrets_never_show() {
     let env = Env::start().await;
     let secret = "VerySecretValue~123";
-    let s = Settings {
-        tenant: Some(DEFAULT_TENANT.into()),
-        client_id: Some("11111111-2222-3333-4444-555555555555".into()),
-        client_secret: Some(secret.into()),
-        graph_url: Some(env.base.clone()),
-        ..Default::default()
-    };
+    let s = app_settings(&env.base, "11111111-2222-3333-4444-555555555555", secret);
     assert!(!format!("{s:?}").contains(secret));
     let client = s.build().unwrap();
     let e = client.lookup("nobody@fabrikam.com").await.unwrap_err();
@@ -252,7 +179,7 @@ async fn secrets_never_show() {
     assert!(!format!("{tok:?}").contains("secret.token"));
     let fixed = Credential::access_token("eyJ.secret.token");
     assert!(!format!("{fixed:?}").contains("secret.token"));
-    let (cert, key) = test_certificate();
+    let (cert, key) = test_certificate("entra-invite-test");
     let ck = CertificateKey::from_pem(format!("{cert}{key}").as_bytes()).unwrap();
     let body: String = key.lines().filter(|l| !l.starts_with("-----")).collect();
     assert!(!format!("{ck:?}").contains(&body[..40]));

@@ -3,31 +3,17 @@
 mod common;
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::time::Duration;
 
-use entra_invite::{BulkOptions, Client, Outcome};
+use entra_invite::{BulkOptions, BulkOutcome};
 use serde_json::json;
 
-use common::Env;
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ei-bulk-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn unpaced(env: &Env) -> Client {
-    env.settings()
-        .into_builder()
-        .unwrap()
-        .invitation_pacing(None)
-        .build()
-        .unwrap()
-}
+use common::{csv_of, results_to, run, unreadable_201, Bulk, Env};
 
 /// 2,000 rows: every 50th invalid, every 40th an existing member's address, every 25th a
-/// repeat of an earlier address. Returns the path and how many distinct new guests it holds.
-fn big_file(dir: &Path) -> (PathBuf, usize) {
+/// repeat of an earlier address. Returns the file's text and how many distinct new guests it
+/// holds.
+fn big_file() -> (String, usize) {
     let mut s = String::from(
         "invitedUserEmailAddress,inviteRedirectUrl,invitedUserDisplayName,sendInvitationMessage\n",
     );
@@ -49,26 +35,28 @@ fn big_file(dir: &Path) -> (PathBuf, usize) {
             "{email},https://myapps.microsoft.com/,\"Guest, number {i}\",false\n"
         ));
     }
-    let p = dir.join("big.csv");
-    std::fs::write(&p, s).unwrap();
-    (p, new_guests.len())
+    (s, new_guests.len())
 }
 
-async fn seed_members(env: &Env) {
+/// A bulk test on the big file, with the three members it names already in the tenant; also
+/// how many new guests the file holds.
+async fn big_run(name: &str) -> (Bulk, usize) {
+    let (text, distinct_new) = big_file();
+    let t = Bulk::start(name, &text).await;
     for m in 0..3 {
-        env.add_user(
+        t.add_user(
             json!({"mail": format!("member{m}@fabrikam.com"), "userType": "Member",
                             "userPrincipalName": format!("member{m}@contoso.onmicrosoft.com")}),
         )
         .await;
     }
+    (t, distinct_new)
 }
 
-fn results_by_row(path: &Path) -> HashMap<u64, Vec<String>> {
-    let mut rdr = csv::Reader::from_path(path).unwrap();
+/// The results file's outcomes, by row.
+fn results_by_row(t: &Bulk) -> HashMap<u64, Vec<String>> {
     let mut m: HashMap<u64, Vec<String>> = HashMap::new();
-    for rec in rdr.records() {
-        let rec = rec.unwrap();
+    for rec in t.lines() {
         m.entry(rec[0].parse().unwrap())
             .or_default()
             .push(rec[2].to_string());
@@ -78,84 +66,49 @@ fn results_by_row(path: &Path) -> HashMap<u64, Vec<String>> {
 
 #[tokio::test]
 async fn two_thousand_rows_one_result_each() {
-    let env = Env::start().await;
-    seed_members(&env).await;
-    let dir = tmp("big");
-    let (input, distinct_new) = big_file(&dir);
-    let results = dir.join("results.csv");
-    let _ = std::fs::remove_file(&results);
-    let client = unpaced(&env);
+    let (t, distinct_new) = big_run("bulk-big").await;
     let opts = BulkOptions {
         concurrency: 32,
-        results: Some(results.clone()),
-        ..Default::default()
+        ..t.opts()
     };
-    let summary = client
-        .bulk_invite(&input, opts)
-        .unwrap()
-        .finish()
-        .await
-        .unwrap();
+    let summary = t.run(opts).await.unwrap();
     assert_eq!(summary.done(), 2000, "{summary:?}");
     assert_eq!(summary.failed, 0, "{summary:?}");
     assert_eq!(summary.invalid, 40);
     assert_eq!(summary.invited as usize, distinct_new);
-    let by_row = results_by_row(&results);
+    let by_row = results_by_row(&t);
     assert_eq!(by_row.len(), 2000);
     assert!(
         by_row.values().all(|v| v.len() == 1 && v[0] != "sending"),
         "a row reported twice"
     );
     assert_eq!(
-        env.counter("invitationsCreated").await as usize,
+        t.counter("invitationsCreated").await as usize,
         distinct_new,
         "an invitation was sent twice"
     );
-    env.emu.stop().await;
+    t.stop().await;
 }
 
 #[tokio::test]
 async fn resume_after_a_crash_sends_nothing_twice() {
-    let env = Env::start().await;
-    seed_members(&env).await;
-    let dir = tmp("resume");
-    let (input, distinct_new) = big_file(&dir);
-    let results = dir.join("results.csv");
-    let _ = std::fs::remove_file(&results);
-    let client = unpaced(&env);
+    let (t, distinct_new) = big_run("bulk-resume").await;
     // Some answers are lost after Graph acted: those rows must be resolved by lookup.
-    env.faults(json!({"scripted": [{"method": "POST", "pathContains": "/invitations", "status": 503, "times": 5, "actFirst": true}]})).await;
-    let mut run = client
-        .bulk_invite(
-            &input,
-            BulkOptions {
-                concurrency: 16,
-                results: Some(results.clone()),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    t.faults(json!({"scripted": [{"method": "POST", "pathContains": "/invitations", "status": 503, "times": 5, "actFirst": true}]})).await;
+    let opts = || BulkOptions {
+        concurrency: 16,
+        ..t.opts()
+    };
+    let mut run = t.client.bulk_invite(&t.input, opts()).unwrap();
     for _ in 0..700 {
         run.next().await.unwrap().unwrap();
     }
     drop(run); // the crash: rows in flight stay journaled as `sending`
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    let summary = client
-        .bulk_invite(
-            &input,
-            BulkOptions {
-                concurrency: 16,
-                results: Some(results.clone()),
-                ..Default::default()
-            },
-        )
-        .unwrap()
-        .finish()
-        .await
-        .unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let summary = t.run(opts()).await.unwrap();
     assert!(summary.resumed >= 650, "{summary:?}");
     assert_eq!(summary.failed, 0, "{summary:?}");
-    let by_row = results_by_row(&results);
+    let by_row = results_by_row(&t);
     assert_eq!(by_row.len(), 2000);
     for (row, v) in &by_row {
         // A finished run leaves exactly one line per row, the journal compacted away.
@@ -167,66 +120,43 @@ async fn resume_after_a_crash_sends_nothing_twice() {
         );
     }
     assert_eq!(
-        env.counter("usersCreated").await as usize,
+        t.counter("usersCreated").await as usize,
         distinct_new,
         "a guest was created twice"
     );
     // No row asks for an email, and every one invited has its redeem URL (lost answers were
     // re-invited without an email for a new one).
-    assert_eq!(env.control("GET", "outbox", None).await, json!([]));
-    let mut rdr = csv::Reader::from_path(&results).unwrap();
-    for rec in rdr.records() {
-        let rec = rec.unwrap();
-        if &rec[2] == "invited" {
+    assert_eq!(t.outbox().await, json!([]));
+    for rec in t.lines() {
+        if rec[2] == "invited" {
             assert!(rec[4].starts_with("https://"), "no redeem URL: {rec:?}");
         }
     }
-    env.emu.stop().await;
+    t.stop().await;
 }
 
 #[tokio::test]
 async fn admin_center_template_and_dry_run() {
-    let env = Env::start().await;
-    let dir = tmp("template");
-    let p = dir.join("template.csv");
-    std::fs::write(
-        &p,
+    let t = Bulk::start(
+        "bulk-template",
         "\u{feff}version:v1.0\r\nAdresse e-mail à inviter [inviteeEmail] Obligatoire,URL de redirection [inviteRedirectURL] Obligatoire,Envoyer un message d'invitation (true ou false) [sendEmail],Message d'invitation personnalisé [customizedMessageBody],Nom [inviteeName]\r\n\
          Example: Istokes@fabrikam.com,https://myapplications.microsoft.com,TRUE,Welcome!,\r\n\
          ana@fabrikam.com,https://myapps.microsoft.com/,TRUE,\"Bonjour Ana,\r\nbienvenue\",Ana\r\n\
          luc@litware.com,https://myapps.microsoft.com/,false,,Luc\r\n",
     )
-    .unwrap();
-    let client = unpaced(&env);
-    let dry = client
-        .bulk_invite(
-            &p,
-            BulkOptions {
-                dry_run: true,
-                ..Default::default()
-            },
-        )
-        .unwrap()
-        .finish()
-        .await
-        .unwrap();
+    .await;
+    let dry_run = BulkOptions {
+        dry_run: true,
+        ..Default::default()
+    };
+    let dry = t.run(dry_run).await.unwrap();
     assert_eq!(dry.valid, 2);
-    assert_eq!(env.counter("invitationsCreated").await, 0);
-    let results = dir.join("r.csv");
-    let _ = std::fs::remove_file(&results);
-    let mut run = client
-        .bulk_invite(
-            &p,
-            BulkOptions {
-                results: Some(results.clone()),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    assert_eq!(t.counter("invitationsCreated").await, 0);
+    let mut run = t.client.bulk_invite(&t.input, t.opts()).unwrap();
     let mut outcomes = vec![];
     while let Some(r) = run.next().await {
         let r = r.unwrap();
-        assert_eq!(r.outcome, Outcome::Invited, "{r:?}");
+        assert_eq!(r.outcome, BulkOutcome::Invited, "{r:?}");
         assert!(r
             .redeem_url
             .as_deref()
@@ -236,107 +166,56 @@ async fn admin_center_template_and_dry_run() {
     }
     outcomes.sort();
     assert_eq!(outcomes, vec!["ana@fabrikam.com", "luc@litware.com"]);
-    let outbox = env.control("GET", "outbox", None).await;
-    let sent: Vec<_> = outbox
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["to"].as_str().unwrap_or_default().to_string())
-        .collect();
     assert_eq!(
-        sent,
+        t.outbox_to().await,
         vec!["ana@fabrikam.com"],
         "only the row with sendEmail TRUE gets an email"
     );
-    assert!(outbox[0]["customizedMessageBody"]
+    assert!(t.outbox().await[0]["customizedMessageBody"]
         .as_str()
         .unwrap()
         .contains("bienvenue"));
-    env.emu.stop().await;
+    t.stop().await;
 }
 
 #[tokio::test]
 async fn malformed_input_is_refused_up_front() {
-    let env = Env::start().await;
-    let dir = tmp("bad");
-    let p = dir.join("bad.csv");
-    std::fs::write(&p, "name,phone\nx,y\n").unwrap();
-    let e = env
-        .client()
-        .bulk_invite(&p, BulkOptions::default())
-        .unwrap()
-        .finish()
-        .await
-        .unwrap_err();
+    let t = Bulk::start("bulk-bad", "name,phone\nx,y\n").await;
+    let e = t.run(BulkOptions::default()).await.unwrap_err();
     assert_eq!(e.kind(), entra_invite::ErrorKind::InvalidInput);
     assert_eq!(e.field(), Some("csv"));
-    let e = env
-        .client()
-        .bulk_invite(dir.join("missing.csv"), BulkOptions::default())
-        .err()
-        .unwrap();
-    assert_eq!(e.field(), Some("input"));
-    assert_eq!(env.counter("totalRequests").await, 0);
-    env.emu.stop().await;
+    let missing = t.dir.join("missing.csv");
+    let e = t.client.bulk_invite(missing, BulkOptions::default()).err();
+    assert_eq!(e.unwrap().field(), Some("input"));
+    assert_eq!(t.counter("totalRequests").await, 0);
+    t.stop().await;
 }
 
 #[tokio::test]
 async fn a_failed_row_that_graph_may_have_created_is_looked_up_before_any_resend() {
-    let env = Env::start().await;
-    let dir = tmp("doubt");
-    let input = dir.join("in.csv");
-    std::fs::write(
-        &input,
-        "invitedUserEmailAddress,inviteRedirectUrl,sendInvitationMessage\nlagging@fabrikam.com,https://myapps.microsoft.com/,false\n",
-    )
-    .unwrap();
-    let results = dir.join("results.csv");
-    let _ = std::fs::remove_file(&results);
-    let client = unpaced(&env);
+    let t = Bulk::start("bulk-doubt", &csv_of(&["lagging@fabrikam.com"])).await;
     // Graph creates the guest but its answer (with the redeem URL) is unreadable, and queries
     // lag behind longer than this run waits for them: the row is failed, never resent.
-    env.faults(json!({"scripted": [{"method": "POST", "pathContains": "/invitations", "status": 201, "actFirst": true, "body": "{not json"}], "replicationLagMs": 4000})).await;
+    t.faults(unreadable_201(4000)).await;
     let opts = || BulkOptions {
-        skip_existing: false,
-        results: Some(results.clone()),
-        settle_timeout: std::time::Duration::from_secs(1),
-        ..Default::default()
+        settle_timeout: Duration::from_secs(1),
+        ..t.no_skip()
     };
-    let first = client
-        .bulk_invite(&input, opts())
-        .unwrap()
-        .finish()
-        .await
-        .unwrap();
+    let first = t.run(opts()).await.unwrap();
     assert_eq!(first.failed, 1, "{first:?}");
-    tokio::time::sleep(std::time::Duration::from_millis(4200)).await;
+    tokio::time::sleep(Duration::from_millis(4200)).await;
     // The next run, even without skip_existing, looks the failed row up instead of resending.
-    let second = client
-        .bulk_invite(&input, opts())
-        .unwrap()
-        .finish()
-        .await
-        .unwrap();
+    let second = t.run(opts()).await.unwrap();
     assert_eq!((second.invited, second.failed), (1, 0), "{second:?}");
     // Found by lookup, then re-invited without an email for its redeem URL: one guest.
-    assert_eq!(env.counter("usersCreated").await, 1);
-    assert_eq!(env.route_count("POST /v1.0/invitations").await, 2);
-    assert_eq!(env.control("GET", "outbox", None).await, json!([]));
+    assert_eq!(t.counter("usersCreated").await, 1);
+    assert_eq!(t.route_count("POST /v1.0/invitations").await, 2);
+    assert_eq!(t.outbox().await, json!([]));
 
     // With the default wait, one run settles it: the guest shows up within the wait.
-    let env = Env::start().await;
-    let results = dir.join("results-one-run.csv");
-    env.faults(json!({"scripted": [{"method": "POST", "pathContains": "/invitations", "status": 201, "actFirst": true, "body": "{not json"}], "replicationLagMs": 2000})).await;
-    let s = unpaced(&env)
-        .bulk_invite(
-            &input,
-            BulkOptions {
-                results: Some(results.clone()),
-                ..Default::default()
-            },
-        )
-        .unwrap()
-        .finish()
+    let env = Env::with_faults(unreadable_201(2000)).await;
+    let results = t.dir.join("results-one-run.csv");
+    let s = run(&env.unpaced(), &t.input, results_to(&results))
         .await
         .unwrap();
     assert_eq!((s.invited, s.failed), (1, 0), "{s:?}");

@@ -5,22 +5,20 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use entra_invite::{Credential, ErrorKind, InvitationRequest, InviteOutcome, Settings};
+use entra_invite::{Credential, ErrorKind, Settings};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use common::Env;
+use common::{app_settings, lookup_err, on_invite, req, scripted, Env};
 
-fn req(email: &str) -> InvitationRequest {
-    InvitationRequest::new(email, "https://myapps.microsoft.com/")
-}
-
-async fn no_early_retries(env: &Env) {
+/// Ends a test: no retry may have come before its Retry-After.
+async fn stop_with_no_early_retries(env: Env) {
     assert_eq!(
         env.counter("earlyRetries").await,
         0,
         "a retry came before Retry-After"
     );
+    env.emu.stop().await;
 }
 
 #[tokio::test]
@@ -34,12 +32,11 @@ async fn gets_retry_through_503_and_504_with_and_without_retry_after() {
         (504, None),
         (502, None),
     ] {
-        let mut f =
-            json!({"method": "GET", "pathContains": "/users", "status": status, "times": 2});
+        let mut rule = json!({"status": status, "times": 2});
         if let Some(ra) = ra {
-            f["retryAfter"] = json!(ra);
+            rule["retryAfter"] = json!(ra);
         }
-        env.faults(json!({ "scripted": [f] })).await;
+        env.faults(scripted("GET", "/users", rule)).await;
         let t0 = Instant::now();
         let st = c.lookup("nobody@fabrikam.com").await;
         assert!(st.is_ok(), "{status} {ra:?}: {st:?}");
@@ -50,84 +47,58 @@ async fn gets_retry_through_503_and_504_with_and_without_retry_after() {
             );
         }
     }
-    no_early_retries(&env).await;
-    env.emu.stop().await;
-}
-
-#[tokio::test]
-async fn a_500_on_post_is_surfaced_not_resent() {
-    let env = Env::start().await;
-    env.faults(
-        json!({"scripted": [{"method": "POST", "pathContains": "/invitations", "status": 500}]}),
-    )
-    .await;
-    let e = env
-        .client()
-        .invite(&req("p500@fabrikam.com"))
-        .await
-        .unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::Service);
-    assert!(e.maybe_applied());
-    assert_eq!(env.route_count("POST /v1.0/invitations").await, 1);
-    env.emu.stop().await;
+    stop_with_no_early_retries(env).await;
 }
 
 #[tokio::test]
 async fn drops_before_and_after_the_server_acted() {
     let env = Env::start().await;
     let c = env.client();
-    // Dropped before acting: invite_if_absent finds nothing and sends once more.
-    env.faults(json!({"scripted": [{"method": "POST", "pathContains": "/invitations", "drop": true, "actFirst": false}]})).await;
-    assert!(matches!(
-        c.invite_if_absent(&req("before@fabrikam.com"))
-            .await
-            .unwrap(),
-        InviteOutcome::Invited(_)
-    ));
-    // Dropped after acting: found by lookup, not sent again.
-    env.faults(json!({"scripted": [{"method": "POST", "pathContains": "/invitations", "drop": true, "actFirst": true}]})).await;
-    assert!(matches!(
-        c.invite_if_absent(&req("after@fabrikam.com"))
-            .await
-            .unwrap(),
-        InviteOutcome::Existing(_)
-    ));
-    // Cut mid-response (truncated JSON) after acting: same.
-    env.faults(json!({"scripted": [{"method": "POST", "pathContains": "/invitations", "dropMidResponse": true}]})).await;
-    assert!(matches!(
-        c.invite_if_absent(&req("mid@fabrikam.com")).await.unwrap(),
-        InviteOutcome::Existing(_)
-    ));
+    for (fault, email, sent_again) in [
+        // Dropped before acting: invite_if_absent finds nothing and sends once more.
+        (
+            json!({"drop": true, "actFirst": false}),
+            "before@fabrikam.com",
+            true,
+        ),
+        // Dropped after acting: found by lookup, not sent again.
+        (
+            json!({"drop": true, "actFirst": true}),
+            "after@fabrikam.com",
+            false,
+        ),
+        // Cut mid-response (truncated JSON) after acting: same.
+        (json!({"dropMidResponse": true}), "mid@fabrikam.com", false),
+    ] {
+        env.faults(on_invite(fault)).await;
+        let out = c.invite_if_absent(&req(email)).await.unwrap();
+        assert_eq!(out.invited, sent_again, "{email}: {out:?}");
+    }
     // A plain invite reports the cut answer as ambiguous.
-    env.faults(json!({"scripted": [{"method": "POST", "pathContains": "/invitations", "dropMidResponse": true}]})).await;
+    env.faults(on_invite(json!({"dropMidResponse": true})))
+        .await;
     let e = c.invite(&req("mid2@fabrikam.com")).await.unwrap_err();
     assert!(e.maybe_applied(), "{e}");
     // Reads are simply retried.
-    env.faults(json!({"scripted": [{"method": "GET", "pathContains": "/users", "drop": true, "times": 2}]})).await;
+    env.faults(scripted("GET", "/users", json!({"drop": true, "times": 2})))
+        .await;
     c.lookup("nobody@fabrikam.com").await.unwrap();
     assert_eq!(
         env.counter("invitationsCreated").await,
         4,
         "one invitation per address"
     );
-    no_early_retries(&env).await;
-    env.emu.stop().await;
+    stop_with_no_early_retries(env).await;
 }
 
 #[tokio::test]
 async fn token_expiry_mid_run_is_refreshed() {
     let env = Env::start().await;
     let id = "aaaaaaaa-0000-0000-0000-00000000beef";
-    env.control("POST", "apps", Some(json!({"clientId": id, "clientSecret": "short-lived-secret", "roles": ["User.Invite.All", "User.Read.All"], "tokenLifetimeSecs": 1}))).await;
-    let c = Settings {
-        tenant: Some("contoso.onmicrosoft.com".into()),
-        client_id: Some(id.into()),
-        client_secret: Some("short-lived-secret".into()),
-        graph_url: Some(env.base.clone()),
-        ..Default::default()
-    }
-    .build()
-    .unwrap();
+    env.add_app(json!({"clientId": id, "clientSecret": "short-lived-secret", "roles": ["User.Invite.All", "User.Read.All"], "tokenLifetimeSecs": 1})).await;
+    let c = app_settings(&env.base, id, "short-lived-secret")
+        .build()
+        .unwrap();
     for i in 0..6 {
         c.invite(&req(&format!("tok{i}@fabrikam.com")))
             .await
@@ -144,25 +115,28 @@ async fn token_expiry_mid_run_is_refreshed() {
 
 #[tokio::test]
 async fn token_endpoint_failing_or_down() {
-    let env = Env::start().await;
-    env.faults(json!({"scripted": [{"method": "POST", "pathContains": "/oauth2/v2.0/token", "status": 503, "times": 2}]})).await;
+    let token_503 = |times: u32| {
+        scripted(
+            "POST",
+            "/oauth2/v2.0/token",
+            json!({"status": 503, "times": times}),
+        )
+    };
     // Two failures are retried through.
+    let env = Env::with_faults(token_503(2)).await;
     env.client().lookup("a@fabrikam.com").await.unwrap();
-    env.faults(json!({"scripted": [{"method": "POST", "pathContains": "/oauth2/v2.0/token", "status": 503, "times": 10}]})).await;
+    env.faults(token_503(10)).await;
     let e = env.client().lookup("a@fabrikam.com").await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Service, "{e}");
     // Nothing listening at all.
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = closed.local_addr().unwrap().port();
     drop(closed);
-    let mut s = env.settings();
-    s.authority_url = Some(format!("http://127.0.0.1:{port}"));
-    let e = s
-        .build()
-        .unwrap()
-        .lookup("a@fabrikam.com")
-        .await
-        .unwrap_err();
+    let e = lookup_err(Settings {
+        authority_url: Some(format!("http://127.0.0.1:{port}")),
+        ..env.settings()
+    })
+    .await;
     assert_eq!(e.kind(), ErrorKind::Network, "{e}");
     env.emu.stop().await;
 }

@@ -4,14 +4,10 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use entra_invite::{ErrorKind, InvitationRequest, InviteOutcome};
+use entra_invite::{ErrorKind, Settings};
 use serde_json::json;
 
-use common::Env;
-
-fn req(email: &str) -> InvitationRequest {
-    InvitationRequest::new(email, "https://myapps.microsoft.com/")
-}
+use common::{lookup_err, on_invite, req, scripted, unreadable_201, Env};
 
 #[tokio::test]
 async fn every_retry_after_form_is_honoured_never_early() {
@@ -46,123 +42,104 @@ async fn every_retry_after_form_is_honoured_never_early() {
 
 #[tokio::test]
 async fn throttled_without_retry_after_backs_off_and_succeeds() {
-    let env = Env::start().await;
-    env.faults(json!({"scripted": [{"method": "POST", "pathContains": "/invitations", "status": 429, "times": 2}]})).await;
-    let inv = env
-        .client()
-        .invite(&req("backoff@fabrikam.com"))
-        .await
-        .unwrap();
+    let env = Env::with_faults(on_invite(json!({"status": 429, "times": 2}))).await;
+    let inv = env.invite("backoff@fabrikam.com").await.unwrap();
     assert_eq!(inv.status.as_deref(), Some("PendingAcceptance"));
     assert_eq!(env.counter("invitationsCreated").await, 1);
     env.emu.stop().await;
 }
 
 #[tokio::test]
-async fn a_503_on_invite_is_not_resent() {
-    let env = Env::start().await;
-    env.faults(json!({"scripted": [{"method": "POST", "pathContains": "/invitations", "status": 503, "times": 1, "actFirst": true}]})).await;
-    let e = env
-        .client()
-        .invite(&req("once@fabrikam.com"))
-        .await
-        .unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::Service);
-    assert!(
-        e.maybe_applied(),
-        "the caller must be told the invitation may exist"
-    );
-    assert_eq!(
-        env.route_count("POST /v1.0/invitations").await,
-        1,
-        "resent a non-idempotent POST"
-    );
-    assert_eq!(env.counter("invitationsCreated").await, 1);
-    env.emu.stop().await;
+async fn a_failed_invite_is_surfaced_as_maybe_applied_never_resent() {
+    // (fault on POST /invitations, the error's kind, invitations Graph created)
+    for (fault, kind, created) in [
+        // A 500 or a 503 on a POST, before or after Graph acted.
+        (json!({"status": 500}), ErrorKind::Service, 0),
+        (
+            json!({"status": 503, "times": 1, "actFirst": true}),
+            ErrorKind::Service,
+            1,
+        ),
+        // The connection dropped after Graph acted.
+        (
+            json!({"drop": true, "times": 1, "actFirst": true}),
+            ErrorKind::Network,
+            1,
+        ),
+    ] {
+        let env = Env::with_faults(on_invite(fault.clone())).await;
+        let e = env.invite("once@fabrikam.com").await.unwrap_err();
+        assert_eq!(e.kind(), kind, "{fault}: {e}");
+        assert!(
+            e.maybe_applied(),
+            "{fault}: the caller must be told the invitation may exist"
+        );
+        assert_eq!(
+            env.route_count("POST /v1.0/invitations").await,
+            1,
+            "{fault}: resent a non-idempotent POST"
+        );
+        assert_eq!(env.counter("invitationsCreated").await, created, "{fault}");
+        env.emu.stop().await;
+    }
 }
 
 #[tokio::test]
 async fn invite_if_absent_resolves_an_ambiguous_failure_by_lookup() {
-    let env = Env::start().await;
-    env.faults(json!({"scripted": [{"method": "POST", "pathContains": "/invitations", "status": 503, "times": 1, "actFirst": true}]})).await;
-    let out = env
-        .client()
-        .invite_if_absent(&req("ambiguous@fabrikam.com"))
-        .await
-        .unwrap();
-    match out {
-        InviteOutcome::Existing(u) => assert_eq!(u.mail.as_deref(), Some("ambiguous@fabrikam.com")),
-        other => panic!("expected the created guest to be found, got {other:?}"),
+    // A 503 after Graph acted: the created guest is found, not invited again; a 503 before it
+    // acted: nothing is found, and the invitation is sent once more.
+    for (acted, email) in [
+        (true, "ambiguous@fabrikam.com"),
+        (false, "notcreated@fabrikam.com"),
+    ] {
+        let fault = json!({"status": 503, "times": 1, "actFirst": acted});
+        let env = Env::with_faults(on_invite(fault)).await;
+        let out = env.invite_if_absent(email).await.unwrap();
+        assert_eq!(out.invited, !acted, "{out:?}");
+        if acted {
+            let u = out
+                .user
+                .expect("the created guest found, not invited again");
+            assert_eq!(u.mail.as_deref(), Some(email));
+            assert_eq!(env.route_count("POST /v1.0/invitations").await, 1);
+        }
+        assert_eq!(env.counter("invitationsCreated").await, 1);
+        env.emu.stop().await;
     }
-    assert_eq!(env.route_count("POST /v1.0/invitations").await, 1);
-    assert_eq!(env.counter("invitationsCreated").await, 1);
-    env.emu.stop().await;
-}
-
-#[tokio::test]
-async fn invite_if_absent_resends_when_nothing_was_created() {
-    let env = Env::start().await;
-    env.faults(json!({"scripted": [{"method": "POST", "pathContains": "/invitations", "status": 503, "times": 1, "actFirst": false}]})).await;
-    let out = env
-        .client()
-        .invite_if_absent(&req("notcreated@fabrikam.com"))
-        .await
-        .unwrap();
-    assert!(matches!(out, InviteOutcome::Invited(_)), "{out:?}");
-    assert_eq!(env.counter("invitationsCreated").await, 1);
-    env.emu.stop().await;
-}
-
-#[tokio::test]
-async fn dropped_connection_on_invite_is_ambiguous_not_resent() {
-    let env = Env::start().await;
-    env.faults(json!({"scripted": [{"method": "POST", "pathContains": "/invitations", "drop": true, "times": 1, "actFirst": true}]})).await;
-    let e = env
-        .client()
-        .invite(&req("dropped@fabrikam.com"))
-        .await
-        .unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::Network, "{e}");
-    assert!(e.maybe_applied());
-    assert_eq!(env.counter("invitationsCreated").await, 1);
-    env.emu.stop().await;
 }
 
 #[tokio::test]
 async fn reads_are_retried_through_5xx() {
-    let env = Env::start().await;
-    env.faults(json!({"scripted": [{"method": "GET", "pathContains": "/users", "status": 500, "times": 2}]})).await;
+    let env = Env::with_faults(scripted(
+        "GET",
+        "/users",
+        json!({"status": 500, "times": 2}),
+    ))
+    .await;
     let l = env.client().lookup("nobody@fabrikam.com").await.unwrap();
-    assert!(!l.exists());
+    assert!(!l.exists);
     env.emu.stop().await;
 }
 
 #[tokio::test]
 async fn slow_answers_time_out() {
-    let env = Env::start().await;
-    env.faults(json!({"latencyMs": {"min": 1500, "max": 1500}}))
-        .await;
-    let mut s = env.settings();
-    s.timeout = Some(Duration::from_millis(300));
-    s.max_retries = Some(0);
-    let e = s
-        .build()
-        .unwrap()
-        .lookup("slow@fabrikam.com")
-        .await
-        .unwrap_err();
+    let env = Env::with_faults(json!({"latencyMs": {"min": 1500, "max": 1500}})).await;
+    let e = lookup_err(Settings {
+        timeout: Some(Duration::from_millis(300)),
+        max_retries: Some(0),
+        ..env.settings()
+    })
+    .await;
     assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
     env.emu.stop().await;
 }
 
 #[tokio::test]
 async fn invite_if_absent_never_resends_what_graph_answered_2xx() {
-    let env = Env::start().await;
     // Graph created the guest (201) but the body is unreadable, and queries lag behind.
-    env.faults(json!({"scripted": [{"method": "POST", "pathContains": "/invitations", "status": 201, "actFirst": true, "body": "{not json"}], "replicationLagMs": 5000})).await;
+    let env = Env::with_faults(unreadable_201(5000)).await;
     let e = env
-        .client()
-        .invite_if_absent(&req("lagging@fabrikam.com"))
+        .invite_if_absent("lagging@fabrikam.com")
         .await
         .unwrap_err();
     assert!(e.maybe_applied(), "{e}");

@@ -116,13 +116,8 @@ fn invitation_json(i: &Invitation) -> Value {
 }
 
 fn lookup_json(l: &Lookup) -> Value {
-    match l {
-        Lookup::NotFound => json!({"exists": false, "user": null, "verifiedDomain": null}),
-        Lookup::Existing(u) => {
-            json!({"exists": true, "user": user_json(u), "verifiedDomain": null})
-        }
-        Lookup::VerifiedDomain(d) => json!({"exists": false, "user": null, "verifiedDomain": d}),
-    }
+    json!({"exists": l.exists, "user": l.user.as_ref().map(user_json),
+        "verifiedDomain": l.verified_domain})
 }
 
 async fn run_op(
@@ -134,14 +129,11 @@ async fn run_op(
 ) -> Result<Value, Error> {
     Ok(match op {
         "invite" => invitation_json(&client.invite(&request(input)?).await?),
-        "inviteIfAbsent" => match client.invite_if_absent(&request(input)?).await? {
-            InviteOutcome::Invited(i) => {
-                json!({"invited": true, "invitation": invitation_json(&i), "user": null})
-            }
-            InviteOutcome::Existing(u) => {
-                json!({"invited": false, "invitation": null, "user": user_json(&u)})
-            }
-        },
+        "inviteIfAbsent" => {
+            let o: InviteOutcome = client.invite_if_absent(&request(input)?).await?;
+            json!({"invited": o.invited, "invitation": o.invitation.as_ref().map(invitation_json),
+                "user": o.user.as_ref().map(user_json)})
+        }
         "lookup" => lookup_json(&client.lookup(&s(input, "email")).await?),
         "status" => {
             let st = client.status(&s(input, "user")).await?;

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use entra_invite::BulkOptions;
 use serde_json::json;
 
-use common::Env;
+use common::Bulk;
 
 #[tokio::test]
 async fn bulk_under_random_faults_accounts_for_every_row_once() {
@@ -17,20 +17,14 @@ async fn bulk_under_random_faults_accounts_for_every_row_once() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000);
-    let env = Env::start().await;
-    let dir = std::env::temp_dir().join(format!("ei-soak-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let input = dir.join("in.csv");
-    let mut s = String::from("invitedUserEmailAddress,inviteRedirectUrl\n");
+    let mut text = String::from("invitedUserEmailAddress,inviteRedirectUrl\n");
     for i in 0..rows {
-        s.push_str(&format!(
+        text.push_str(&format!(
             "soak{i}@fabrikam.com,https://myapps.microsoft.com/\n"
         ));
     }
-    std::fs::write(&input, s).unwrap();
-    let results = dir.join("results.csv");
-    let _ = std::fs::remove_file(&results);
-    env.faults(json!({
+    let t = Bulk::start("soak", &text).await;
+    t.faults(json!({
         "random": [
             {"rate": 0.10, "statuses": [503], "methods": ["POST"], "pathContains": "/invitations"},
             {"rate": 0.05, "statuses": [429], "methods": ["POST"], "pathContains": "/invitations"}
@@ -39,28 +33,17 @@ async fn bulk_under_random_faults_accounts_for_every_row_once() {
         "seed": 7
     }))
     .await;
-    let client = env
-        .settings()
-        .into_builder()
-        .unwrap()
-        .invitation_pacing(None)
-        .build()
-        .unwrap();
     let mut passes = 0;
     loop {
         passes += 1;
-        let opts = BulkOptions {
-            concurrency: 32,
-            results: Some(results.clone()),
-            // The emulator shows new guests at once here: a row whose answer was lost is
-            // looked up for 2 s, not the 30 s real Graph may need.
-            settle_timeout: std::time::Duration::from_secs(2),
-            ..Default::default()
-        };
-        let s = client
-            .bulk_invite(&input, opts)
-            .unwrap()
-            .finish()
+        let s = t
+            .run(BulkOptions {
+                concurrency: 32,
+                // The emulator shows new guests at once here: a row whose answer was lost is
+                // looked up for 2 s, not the 30 s real Graph may need.
+                settle_timeout: std::time::Duration::from_secs(2),
+                ..t.opts()
+            })
             .await
             .unwrap();
         if s.failed == 0 {
@@ -71,16 +54,17 @@ async fn bulk_under_random_faults_accounts_for_every_row_once() {
             "rows still failing after {passes} passes: {s:?}"
         );
     }
-    let mut rdr = csv::Reader::from_path(&results).unwrap();
     let mut seen: HashMap<u64, String> = HashMap::new();
-    for rec in rdr.records() {
-        let rec = rec.unwrap();
+    for rec in t.lines() {
         let prev = seen.insert(rec[0].parse().unwrap(), rec[2].to_string());
         assert!(prev.is_none(), "row {} reported twice", &rec[0]);
-        assert!(["invited", "existing"].contains(&&rec[2]), "{rec:?}");
+        assert!(
+            ["invited", "existing"].contains(&rec[2].as_str()),
+            "{rec:?}"
+        );
     }
     assert_eq!(seen.len(), rows, "a row is missing");
-    let c = env.counters().await;
+    let c = t.counters().await;
     assert_eq!(
         c["usersCreated"].as_u64().unwrap() as usize,
         rows,
@@ -107,5 +91,5 @@ async fn bulk_under_random_faults_accounts_for_every_row_once() {
         "soak: {rows} rows in {passes} passes, {injected} faults injected, counters {}",
         c["requests"]
     );
-    env.emu.stop().await;
+    t.stop().await;
 }

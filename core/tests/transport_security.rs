@@ -6,39 +6,26 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use entra_invite::{CertificateKey, Credential, ErrorKind, Settings};
-use entra_invite_emulator::{
-    Config, Emulator, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT,
-};
+use entra_invite_emulator::Config;
 use serde_json::json;
 
-use common::Env;
+use common::{app_settings, fresh_dir, lookup_err, req, test_certificate, Env};
 
 #[tokio::test]
 async fn https_emulator_needs_its_ca() {
-    let pem_path = std::env::temp_dir().join(format!("ei-tls-{}.pem", std::process::id()));
-    let emu = Emulator::start(Config {
+    let pem_path = fresh_dir("tls").join("ca.pem");
+    let env = Env::start_with(Config {
         https: Some(pem_path.clone()),
         ..Config::default()
     })
-    .await
-    .unwrap();
-    assert!(emu.base_url().starts_with("https://"));
+    .await;
+    assert!(env.base.starts_with("https://"));
     let base = Settings {
-        tenant: Some(DEFAULT_TENANT.into()),
-        client_id: Some(DEFAULT_CLIENT_ID.into()),
-        client_secret: Some(DEFAULT_CLIENT_SECRET.into()),
-        graph_url: Some(emu.base_url().into()),
         max_retries: Some(0),
-        ..Default::default()
+        ..env.settings()
     };
     // Without the emulator's certificate, TLS verification refuses it.
-    let e = base
-        .clone()
-        .build()
-        .unwrap()
-        .lookup("a@fabrikam.com")
-        .await
-        .unwrap_err();
+    let e = lookup_err(base.clone()).await;
     assert!(matches!(e.kind(), ErrorKind::Network), "{e}");
     let ok = Settings {
         ca_cert: Some(pem_path.clone()),
@@ -46,41 +33,27 @@ async fn https_emulator_needs_its_ca() {
     }
     .build()
     .unwrap();
-    assert!(!ok.lookup("a@fabrikam.com").await.unwrap().exists());
+    assert!(!ok.lookup("a@fabrikam.com").await.unwrap().exists);
     let ok2 = Settings {
-        ca_cert_pem: emu.ca_cert_pem().map(str::to_string),
+        ca_cert_pem: env.emu.ca_cert_pem().map(str::to_string),
         ..base
     }
     .build()
     .unwrap();
-    ok2.invite(&entra_invite::InvitationRequest::new(
-        "tls@fabrikam.com",
-        "https://myapps.microsoft.com/",
-    ))
-    .await
-    .unwrap();
-    emu.stop().await;
+    ok2.invite(&req("tls@fabrikam.com")).await.unwrap();
+    env.emu.stop().await;
 }
 
 #[tokio::test]
 async fn pkcs12_certificate_from_openssl() {
     let env = Env::start().await;
-    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).unwrap();
-    let cert = rcgen::CertificateParams::new(vec!["p12-test".to_string()])
-        .unwrap()
-        .self_signed(&key)
-        .unwrap();
+    let (cert, key) = test_certificate("p12-test");
     let id = "aaaaaaaa-0000-0000-0000-000000000p12".replace('p', "a");
-    env.control(
-        "POST",
-        "apps",
-        Some(json!({"clientId": id, "certificatePem": cert.pem(), "roles": ["User.Read.All"]})),
-    )
-    .await;
-    let dir = std::env::temp_dir().join(format!("ei-p12-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("c.pem"), cert.pem()).unwrap();
-    std::fs::write(dir.join("k.pem"), key.serialize_pem()).unwrap();
+    env.add_app(json!({"clientId": id, "certificatePem": cert, "roles": ["User.Read.All"]}))
+        .await;
+    let dir = fresh_dir("p12");
+    std::fs::write(dir.join("c.pem"), cert).unwrap();
+    std::fs::write(dir.join("k.pem"), key).unwrap();
     for (name, extra) in [("modern.pfx", vec![]), ("legacy.pfx", vec!["-legacy"])] {
         let out = dir.join(name);
         let st = std::process::Command::new("openssl")
@@ -107,13 +80,7 @@ async fn pkcs12_certificate_from_openssl() {
         );
         let ck = CertificateKey::from_file(&out, Some("pfx-password"))
             .unwrap_or_else(|e| panic!("{name}: {e}"));
-        let client = entra_invite::Client::builder()
-            .tenant(DEFAULT_TENANT)
-            .credential(Credential::client_certificate(&id, ck))
-            .graph_url(&env.base)
-            .build()
-            .unwrap();
-        client
+        env.client_with(Credential::client_certificate(&id, ck))
             .lookup("a@fabrikam.com")
             .await
             .unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -148,19 +115,13 @@ fn trace_logs_hold_no_secret_or_token() {
     let secret = "TraceSecret~987";
     let token = entra_invite::block_on(async move {
         let env = Env::start().await;
-        env.control("POST", "apps", Some(json!({"clientId": "aaaaaaaa-0000-0000-0000-0000000007ac", "clientSecret": secret, "roles": ["User.Invite.All", "User.Read.All"]}))).await;
-        let t = env.control("POST", "tokens", Some(json!({}))).await["access_token"].as_str().unwrap().to_string();
-        let client = Settings {
-            tenant: Some(DEFAULT_TENANT.into()),
-            client_id: Some("aaaaaaaa-0000-0000-0000-0000000007ac".into()),
-            client_secret: Some(secret.into()),
-            graph_url: Some(env.base.clone()),
-            ..Default::default()
-        }
-        .build()?;
-        client.invite(&entra_invite::InvitationRequest::new("log@fabrikam.com", "https://myapps.microsoft.com/")).await?;
+        let id = "aaaaaaaa-0000-0000-0000-0000000007ac";
+        env.add_app(json!({"clientId": id, "clientSecret": secret, "roles": ["User.Invite.All", "User.Read.All"]})).await;
+        let t = env.token(json!({})).await;
+        let client = app_settings(&env.base, id, secret).build()?;
+        client.invite(&req("log@fabrikam.com")).await?;
         client.lookup("log@fabrikam.com").await?;
-        let fixed = entra_invite::Client::builder().credential(Credential::access_token(t.as_str())).graph_url(&env.base).build()?;
+        let fixed = env.builder().credential(Credential::access_token(t.as_str())).build()?;
         fixed.status("log@fabrikam.com").await?;
         env.emu.stop().await;
         Ok::<String, entra_invite::Error>(t)

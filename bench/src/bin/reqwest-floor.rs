@@ -6,6 +6,7 @@
 use std::time::Instant;
 
 use entra_invite_bench::{run_workload, ClientArgs, Ops, REDIRECT, USER_SELECT};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 #[derive(Serialize)]
@@ -61,9 +62,35 @@ fn err(e: reqwest::Error) -> String {
     e.to_string()
 }
 
+/// The answer's JSON body.
+async fn body<T: DeserializeOwned>(r: reqwest::Response) -> Result<T, String> {
+    serde_json::from_slice(&r.bytes().await.map_err(err)?).map_err(|e| e.to_string())
+}
+
+impl Raw {
+    /// GET `{base}/{path}` with `query`; any status but 2xx is an error.
+    async fn get<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+    ) -> Result<T, String> {
+        let r = self
+            .http
+            .get(format!("{}/{path}", self.base))
+            .query(query)
+            .header("authorization", &self.auth)
+            .send()
+            .await
+            .map_err(err)?
+            .error_for_status()
+            .map_err(err)?;
+        body(r).await
+    }
+}
+
 impl Ops for Raw {
     async fn invite(&self, email: String) -> Result<String, String> {
-        let body = serde_json::to_vec(&InviteBody {
+        let payload = serde_json::to_vec(&InviteBody {
             invited_user_email_address: &email,
             invite_redirect_url: REDIRECT,
             invited_user_display_name: "Guest User",
@@ -76,15 +103,14 @@ impl Ops for Raw {
             .post(format!("{}/invitations", self.base))
             .header("authorization", &self.auth)
             .header("content-type", "application/json")
-            .body(body)
+            .body(payload)
             .send()
             .await
             .map_err(err)?;
         if r.status().as_u16() != 201 {
             return Err(format!("HTTP {}", r.status()));
         }
-        let inv: InvitationOut =
-            serde_json::from_slice(&r.bytes().await.map_err(err)?).map_err(|e| e.to_string())?;
+        let inv: InvitationOut = body(r).await?;
         if inv.status != "PendingAcceptance" {
             return Err(inv.status);
         }
@@ -93,18 +119,12 @@ impl Ops for Raw {
 
     async fn lookup(&self, email: String) -> Result<(), String> {
         let filter = format!("mail eq '{email}'");
-        let r = self
-            .http
-            .get(format!("{}/users", self.base))
-            .query(&[("$filter", filter.as_str()), ("$select", USER_SELECT)])
-            .header("authorization", &self.auth)
-            .send()
-            .await
-            .map_err(err)?
-            .error_for_status()
-            .map_err(err)?;
-        let page: Page =
-            serde_json::from_slice(&r.bytes().await.map_err(err)?).map_err(|e| e.to_string())?;
+        let page: Page = self
+            .get(
+                "users",
+                &[("$filter", filter.as_str()), ("$select", USER_SELECT)],
+            )
+            .await?;
         page.value
             .first()
             .map(drop)
@@ -112,18 +132,9 @@ impl Ops for Raw {
     }
 
     async fn status(&self, id: String) -> Result<(), String> {
-        let r = self
-            .http
-            .get(format!("{}/users/{id}", self.base))
-            .query(&[("$select", USER_SELECT)])
-            .header("authorization", &self.auth)
-            .send()
-            .await
-            .map_err(err)?
-            .error_for_status()
-            .map_err(err)?;
-        let u: UserOut =
-            serde_json::from_slice(&r.bytes().await.map_err(err)?).map_err(|e| e.to_string())?;
+        let u: UserOut = self
+            .get(&format!("users/{id}"), &[("$select", USER_SELECT)])
+            .await?;
         u.external_user_state
             .map(drop)
             .ok_or_else(|| "no externalUserState".to_string())

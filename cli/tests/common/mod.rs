@@ -3,7 +3,9 @@
 
 use std::process::{Command, Output};
 
-use entra_invite_emulator::{Emulator, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT};
+use entra_invite_emulator::{
+    Config, Emulator, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT,
+};
 use serde_json::Value;
 
 pub fn bin() -> Command {
@@ -42,4 +44,20 @@ pub async fn run(mut c: Command, args: &[&str]) -> Output {
 pub fn json(o: &Output) -> Value {
     serde_json::from_slice(&o.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stdout)))
+}
+
+/// Where invited guests land.
+pub const REDIRECT: &str = "https://myapps.microsoft.com/";
+
+/// An emulator with the default tenant and app.
+pub async fn emulator() -> Emulator {
+    Emulator::start(Config::default()).await.unwrap()
+}
+
+/// `entra-invite GLOBAL... invite EMAIL --redirect REDIRECT MORE...`
+pub async fn invite(c: Command, global: &[&str], email: &str, more: &[&str]) -> Output {
+    let mut args = global.to_vec();
+    args.extend(["invite", email, "--redirect", REDIRECT]);
+    args.extend(more);
+    run(c, &args).await
 }
