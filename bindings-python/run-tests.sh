@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the Python packages (debug wheels of entra-invite and entra-invite-testing), installs them into a cached virtualenv and runs
-# mypy --strict and the pytest suite. Needs only python3 (>= 3.10) and cargo.
+# mypy --strict, mypy.stubtest (the .pyi against the module) and the pytest suite. Needs only python3 (>= 3.10) and cargo.
 #
 #   bindings-python/run-tests.sh [pytest args...]
 #
@@ -58,6 +58,11 @@ MYPY=("$PY" -m mypy --strict)
 (cd "$HERE" && "${MYPY[@]}" --cache-dir "$CACHE/mypy-cache-tests" tests "$CACHE/readme_examples_generated.py")    # against the installed package
 (cd "$HERE/python" && "${MYPY[@]}" --cache-dir "$CACHE/mypy-cache-src" -p entra_invite)                         # the package's own sources
 (cd "$HERE/testing/python" && "${MYPY[@]}" --cache-dir "$CACHE/mypy-cache-testing" -p entra_invite_testing)    # the testing package's
+
+# The hand-written stubs against the compiled module: a drift (a missing, extra or renamed
+# method, argument or attribute) fails here.
+log "stubtest"
+(cd "$CACHE" && "$PY" -m mypy.stubtest --mypy-config-file "$HERE/pyproject.toml" entra_invite._native)
 
 log "pytest"
 cd "$HERE"

@@ -33,7 +33,7 @@ from entra_invite.testing import Emulator
 print("python on", platform.machine())
 with Emulator() as emu:
     c = emu.client()
-    inv = c.invite("taylor@fabrikam.com", redirect_url="https://myapps.microsoft.com/")
+    inv = c.invite("taylor@fabrikam.com", invite_redirect_url="https://myapps.microsoft.com/")
     assert inv.invite_redeem_url.startswith("https://")
     assert c.lookup("taylor@fabrikam.com").exists
     print("python: invited", inv.invited_user_email_address, "status", c.status("taylor@fabrikam.com").state)

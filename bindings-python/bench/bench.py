@@ -53,8 +53,8 @@ CLIENTS: dict[str, dict[str, str]] = {
 import entra_invite as ei
 client = ei.Client(token=TOKEN, graph_url=URL)
 def invite(email):
-    inv = client.invite(email, redirect_url=REDIRECT, display_name="Guest User", message_language="en-US",
-                        message="Welcome aboard")
+    inv = client.invite(email, invite_redirect_url=REDIRECT, invited_user_display_name="Guest User", message_language="en-US",
+                        customized_message_body="Welcome aboard")
     assert inv.status == "PendingAcceptance"
 def lookup(email):
     assert client.lookup(email).exists
@@ -67,8 +67,8 @@ import entra_invite as ei
 client = ei.AsyncClient(token=TOKEN, graph_url=URL)
 loop = asyncio.new_event_loop()
 def invite(email):
-    inv = loop.run_until_complete(client.invite(email, redirect_url=REDIRECT, display_name="Guest User",
-                                                message_language="en-US", message="Welcome aboard"))
+    inv = loop.run_until_complete(client.invite(email, invite_redirect_url=REDIRECT, invited_user_display_name="Guest User",
+                                                message_language="en-US", customized_message_body="Welcome aboard"))
     assert inv.status == "PendingAcceptance"
 def lookup(email):
     assert loop.run_until_complete(client.lookup(email)).exists

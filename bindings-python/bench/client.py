@@ -52,9 +52,9 @@ if KIND in ("entra-invite", "entra-invite-paced"):
     client = ei.Client(token=TOKEN, graph_url=URL, **pacing)
 
     def invite(email):
-        inv = client.invite(email, redirect_url=REDIRECT, display_name="Guest User")
+        inv = client.invite(email, invite_redirect_url=REDIRECT, invited_user_display_name="Guest User")
         assert inv.status == "PendingAcceptance"
-        return inv.invited_user_id
+        return inv.invited_user.id
 
     def lookup(email):
         assert client.lookup(email).exists
@@ -67,9 +67,9 @@ elif KIND == "entra-invite-async":
     client = ei.AsyncClient(token=TOKEN, graph_url=URL, invitations_per_5s=0)
 
     async def invite(email):
-        inv = await client.invite(email, redirect_url=REDIRECT, display_name="Guest User")
+        inv = await client.invite(email, invite_redirect_url=REDIRECT, invited_user_display_name="Guest User")
         assert inv.status == "PendingAcceptance"
-        return inv.invited_user_id
+        return inv.invited_user.id
 
     async def lookup(email):
         assert (await client.lookup(email)).exists

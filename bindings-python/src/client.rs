@@ -1,386 +1,243 @@
-//! `Client` (blocking, GIL released while waiting) and `AsyncClient` (coroutines run on the
-//! core's runtime). Both are thin: arguments in, core call, typed result out.
+//! `Client` (blocking, GIL released while waiting) and `AsyncClient` (coroutines awaited on
+//! asyncio while the work runs on the core's runtime), generated from one declaration: each
+//! method is written once in `client_class!`, and the two invocations differ only in whether
+//! a method is `async` and how it waits (`blocking!` or `awaiting!`).
 
 use std::path::PathBuf;
 
-use entra_invite::{Client as CoreClient, Settings};
+use entra_invite::{
+    Client as CoreClient, GuestStatus, Invitation, InvitationRequest, InviteOutcome, Lookup,
+};
 use pyo3::prelude::*;
-use pyo3::types::{PyString, PyType};
+use pyo3::types::{PyDict, PyString, PyTuple, PyType};
 
-use crate::errors;
-use crate::guests::PyGuestIterator;
+use crate::iterators::{shared, AsyncBulkRun, AsyncGuestIterator, BulkRun, GuestIterator, Guests};
 use crate::logging;
-use crate::models::{PyGuestStatus, PyInvitation, PyInviteOutcome, PyLookup};
-use crate::options::{guest_state, ClientOptions, InviteArgs, OneOrMany};
-use crate::runtime::block;
+use crate::options;
 use crate::tokens::PyTokenProvider;
 
 /// What both clients hold: the core client (cheap to clone) and the token provider, if any.
-#[derive(Clone)]
 pub(crate) struct Core {
-    pub(crate) client: CoreClient,
+    client: CoreClient,
     provider: Option<PyTokenProvider>,
 }
 
 impl Core {
-    pub(crate) fn build(py: Python<'_>, opts: ClientOptions, from_env: bool) -> PyResult<Self> {
-        let (settings, provider) = opts.into_settings(py, from_env)?;
-        Self::from_settings(py, settings, provider)
-    }
-
-    pub(crate) fn from_settings(
-        py: Python<'_>,
-        settings: Settings,
-        provider: Option<PyTokenProvider>,
-    ) -> PyResult<Self> {
+    fn new(py: Python<'_>, kw: Option<&Bound<'_, PyDict>>, from_env: bool) -> PyResult<Self> {
+        let (settings, provider) = options::settings(kw, from_env)?;
         logging::refresh_level(py);
-        let client = settings.build().map_err(|e| errors::to_py(py, e))?;
+        let client = settings.build()?;
         Ok(Core { client, provider })
     }
 
-    /// Before each call: pick up logging-level changes; for async calls, remember the loop
-    /// an async token provider must run on.
-    pub(crate) fn before_call(&self, py: Python<'_>, is_async: bool) {
+    /// The client for one call, after picking up logging-level changes and, for async calls,
+    /// the loop an async token provider must run on.
+    fn client(&self, py: Python<'_>, is_async: bool) -> CoreClient {
         logging::refresh_level(py);
-        if is_async {
-            if let Some(p) = &self.provider {
-                p.remember_running_loop(py);
-            }
+        if let (true, Some(p)) = (is_async, &self.provider) {
+            p.remember_running_loop(py);
         }
+        self.client.clone()
     }
 
-    pub(crate) fn repr(&self, name: &str, py: Python<'_>) -> String {
-        let q = |s: &str| {
-            PyString::new(py, s)
-                .repr()
-                .map(|r| r.to_string())
-                .unwrap_or_else(|_| format!("{s:?}"))
-        };
-        format!(
-            "{name}(tenant={}, graph_url={})",
-            q(self.client.tenant()),
-            q(self.client.graph_base())
-        )
+    /// The client and request of an invitation call (`invite(invited_user_email_address,
+    /// **request)`).
+    fn request(
+        &self,
+        is_async: bool,
+        invited_user_email_address: String,
+        request: Option<Py<PyDict>>,
+    ) -> PyResult<(CoreClient, InvitationRequest)> {
+        Python::attach(|py| {
+            let req = options::invitation(py, invited_user_email_address, request)?;
+            Ok((self.client(py, is_async), req))
+        })
+    }
+
+    fn repr(&self, py: Python<'_>, name: &str) -> PyResult<String> {
+        let tenant = PyString::new(py, self.client.tenant()).repr()?;
+        let url = PyString::new(py, self.client.graph_base()).repr()?;
+        Ok(format!("{name}(tenant={tenant}, graph_url={url})"))
     }
 }
 
-/// `ClientOptions` from the constructor's keyword arguments (same names, same order).
-#[macro_export]
-#[doc(hidden)]
-macro_rules! client_options {
-    ($tenant:ident, $client_id:ident, $client_secret:ident, $certificate_path:ident,
-     $certificate_password:ident, $federated_token_file:ident, $token:ident, $token_provider:ident,
-     $cloud:ident, $graph_url:ident, $authority_url:ident, $ca_cert:ident, $timeout:ident,
-     $max_retries:ident, $invitations_per_5s:ident) => {
-        $crate::options::ClientOptions {
-            tenant: $tenant,
-            client_id: $client_id,
-            client_secret: $client_secret,
-            certificate_path: $certificate_path,
-            certificate_password: $certificate_password,
-            federated_token_file: $federated_token_file,
-            token: $token,
-            token_provider: $token_provider,
-            cloud: $cloud,
-            graph_url: $graph_url,
-            authority_url: $authority_url,
-            ca_cert: $ca_cert,
-            timeout: $timeout,
-            max_retries: $max_retries,
-            invitations_per_5s: $invitations_per_5s,
+/// Waits for a core future in a plain method (GIL released, Ctrl-C honoured).
+macro_rules! blocking {
+    ($fut:expr) => {
+        Python::attach(|py| crate::runtime::block(py, $fut))
+    };
+}
+
+/// Awaits a core future in an `async` method.
+macro_rules! awaiting {
+    ($fut:expr) => {
+        crate::runtime::wait($fut).await
+    };
+}
+
+macro_rules! client_class {
+    ($cls:ident, $name:literal, [$($async:tt)?], $is_async:literal, $wait:ident, $guests:ident, $bulk:ident,
+     $doc:literal, { $($own:tt)* }) => {
+        #[doc = $doc]
+        #[pyclass(frozen, module = "entra_invite", name = $name)]
+        pub(crate) struct $cls(Core);
+
+        #[pymethods]
+        impl $cls {
+            /// Keyword arguments: `tenant`, `client_id` and one credential (`client_secret`,
+            /// `certificate_path` [+ `certificate_password`], `federated_token_file`, `token`,
+            /// `token_provider`), `cloud`, `graph_url`, `authority_url`, `ca_cert` (path or PEM),
+            /// `ca_cert_pem`, `timeout` (seconds), `max_retries`, `invitations_per_5s`.
+            #[new]
+            #[pyo3(signature = (**options))]
+            fn new(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+                Ok(Self(Core::new(py, options, false)?))
+            }
+
+            /// A client configured from the azure-identity environment variables (keyword
+            /// arguments given here win).
+            #[classmethod]
+            #[pyo3(signature = (**options))]
+            fn from_env(
+                _cls: &Bound<'_, PyType>,
+                py: Python<'_>,
+                options: Option<&Bound<'_, PyDict>>,
+            ) -> PyResult<Self> {
+                Ok(Self(Core::new(py, options, true)?))
+            }
+
+            #[getter]
+            fn tenant(&self) -> &str {
+                self.0.client.tenant()
+            }
+
+            #[getter]
+            fn graph_url(&self) -> &str {
+                self.0.client.graph_base()
+            }
+
+            /// Invites one external user; the answer's `invite_redeem_url` is only ever
+            /// available here. Keywords: the rest of `InvitationRequest` (snake_case).
+            #[pyo3(signature = (invited_user_email_address, **request))]
+            $($async)? fn invite(
+                &self,
+                invited_user_email_address: String,
+                request: Option<Py<PyDict>>,
+            ) -> PyResult<Invitation> {
+                let (c, req) = self.0.request($is_async, invited_user_email_address, request)?;
+                $wait!(async move { c.invite(&req).await })
+            }
+
+            /// Invites the user unless the address already has a user in the tenant.
+            #[pyo3(signature = (invited_user_email_address, **request))]
+            $($async)? fn invite_if_absent(
+                &self,
+                invited_user_email_address: String,
+                request: Option<Py<PyDict>>,
+            ) -> PyResult<InviteOutcome> {
+                let (c, req) = self.0.request($is_async, invited_user_email_address, request)?;
+                $wait!(async move { c.invite_if_absent(&req).await })
+            }
+
+            /// Whether an address already has a user in the tenant.
+            $($async)? fn lookup(&self, email: String) -> PyResult<Lookup> {
+                let c = Python::attach(|py| self.0.client(py, $is_async));
+                $wait!(async move { c.lookup(&email).await })
+            }
+
+            /// Where a guest stands (by email or object id).
+            $($async)? fn status(&self, email_or_id: String) -> PyResult<GuestStatus> {
+                let c = Python::attach(|py| self.0.client(py, $is_async));
+                $wait!(async move { c.status(&email_or_id).await })
+            }
+
+            /// Resets a guest's redemption: same object id, new invitation (possibly to a new
+            /// address). `user`: object id or current email.
+            #[pyo3(signature = (user, invited_user_email_address, **request))]
+            $($async)? fn reset_redemption(
+                &self,
+                user: String,
+                invited_user_email_address: String,
+                request: Option<Py<PyDict>>,
+            ) -> PyResult<Invitation> {
+                let (c, req) = self.0.request($is_async, invited_user_email_address, request)?;
+                $wait!(async move { c.reset_redemption(&user, &req).await })
+            }
+
+            /// Every guest (all, or those in `state`), pages fetched lazily as it is iterated.
+            #[pyo3(signature = (state=None, *, page_size=None))]
+            fn guests(
+                &self,
+                py: Python<'_>,
+                state: Option<String>,
+                page_size: Option<u16>,
+            ) -> PyResult<$guests> {
+                let c = self.0.client(py, $is_async);
+                let mut pages = c.guests(state.map(|s| s.parse()).transpose()?);
+                if let Some(n) = page_size {
+                    pages = pages.page_size(n)?;
+                }
+                Ok($guests(shared(Guests(pages, Vec::new().into_iter()))))
+            }
+
+            /// Invites every row of a bulk-invite CSV (the admin center's template or a plain
+            /// CSV with the same property names); iterate the run for one result per row as
+            /// rows finish. Keywords: `BulkOptions` (`concurrency`, `skip_existing`, `dry_run`,
+            /// `results`, `wait`, `settle_timeout` in seconds).
+            #[pyo3(signature = (path, **options))]
+            fn bulk_invite(
+                &self,
+                py: Python<'_>,
+                path: PathBuf,
+                options: Option<&Bound<'_, PyDict>>,
+            ) -> PyResult<$bulk> {
+                let c = self.0.client(py, $is_async);
+                let run = c.bulk_invite(&path, options::bulk(options)?)?;
+                Ok($bulk(shared(Some(run))))
+            }
+
+            fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+                self.0.repr(py, $name)
+            }
+
+            $($own)*
         }
     };
 }
 
-/// A blocking Graph client for one tenant. Thread-safe; calls release the GIL and can be
-/// interrupted with Ctrl-C.
-#[pyclass(frozen, module = "entra_invite", name = "Client")]
-pub(crate) struct PyClient {
-    core: Core,
+client_class! {
+    Client, "Client", [], false, blocking, GuestIterator, BulkRun,
+    "A blocking Graph client for one tenant. Thread-safe; calls release the GIL and can be \
+     interrupted with Ctrl-C.",
+    {
+        /// Nothing to release (connections are pooled process-wide); kept for `with` blocks.
+        fn close(&self) {}
+
+        fn __enter__(slf: Py<Self>) -> Py<Self> {
+            slf
+        }
+
+        #[pyo3(signature = (*_exc))]
+        fn __exit__(&self, _exc: &Bound<'_, PyTuple>) -> bool {
+            false
+        }
+    }
 }
 
-#[pymethods]
-impl PyClient {
-    #[new]
-    #[pyo3(signature = (*, tenant=None, client_id=None, client_secret=None, certificate_path=None,
-        certificate_password=None, federated_token_file=None, token=None, token_provider=None,
-        cloud=None, graph_url=None, authority_url=None, ca_cert=None, timeout=None, max_retries=None,
-        invitations_per_5s=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        py: Python<'_>,
-        tenant: Option<String>,
-        client_id: Option<String>,
-        client_secret: Option<String>,
-        certificate_path: Option<PathBuf>,
-        certificate_password: Option<String>,
-        federated_token_file: Option<PathBuf>,
-        token: Option<String>,
-        token_provider: Option<Py<PyAny>>,
-        cloud: Option<String>,
-        graph_url: Option<String>,
-        authority_url: Option<String>,
-        ca_cert: Option<Py<PyAny>>,
-        timeout: Option<f64>,
-        max_retries: Option<usize>,
-        invitations_per_5s: Option<u32>,
-    ) -> PyResult<Self> {
-        let opts = crate::client_options!(
-            tenant,
-            client_id,
-            client_secret,
-            certificate_path,
-            certificate_password,
-            federated_token_file,
-            token,
-            token_provider,
-            cloud,
-            graph_url,
-            authority_url,
-            ca_cert,
-            timeout,
-            max_retries,
-            invitations_per_5s
-        );
-        Ok(PyClient {
-            core: Core::build(py, opts, false)?,
-        })
-    }
+client_class! {
+    AsyncClient, "AsyncClient", [async], true, awaiting, AsyncGuestIterator, AsyncBulkRun,
+    "The asyncio Graph client: the same constructor and methods as `Client`, as coroutines. \
+     Works from any event loop; cancelling a task cancels the Rust work.",
+    {
+        async fn close(&self) {}
 
-    /// A client configured from the azure-identity environment variables (keyword arguments
-    /// given here win).
-    #[classmethod]
-    #[pyo3(signature = (*, tenant=None, client_id=None, client_secret=None, certificate_path=None,
-        certificate_password=None, federated_token_file=None, token=None, token_provider=None,
-        cloud=None, graph_url=None, authority_url=None, ca_cert=None, timeout=None, max_retries=None,
-        invitations_per_5s=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn from_env(
-        _cls: &Bound<'_, PyType>,
-        py: Python<'_>,
-        tenant: Option<String>,
-        client_id: Option<String>,
-        client_secret: Option<String>,
-        certificate_path: Option<PathBuf>,
-        certificate_password: Option<String>,
-        federated_token_file: Option<PathBuf>,
-        token: Option<String>,
-        token_provider: Option<Py<PyAny>>,
-        cloud: Option<String>,
-        graph_url: Option<String>,
-        authority_url: Option<String>,
-        ca_cert: Option<Py<PyAny>>,
-        timeout: Option<f64>,
-        max_retries: Option<usize>,
-        invitations_per_5s: Option<u32>,
-    ) -> PyResult<Self> {
-        let opts = crate::client_options!(
-            tenant,
-            client_id,
-            client_secret,
-            certificate_path,
-            certificate_password,
-            federated_token_file,
-            token,
-            token_provider,
-            cloud,
-            graph_url,
-            authority_url,
-            ca_cert,
-            timeout,
-            max_retries,
-            invitations_per_5s
-        );
-        Ok(PyClient {
-            core: Core::build(py, opts, true)?,
-        })
-    }
-
-    #[getter]
-    fn tenant(&self) -> &str {
-        self.core.client.tenant()
-    }
-
-    #[getter]
-    fn graph_url(&self) -> &str {
-        self.core.client.graph_base()
-    }
-
-    #[pyo3(signature = (email, *, redirect_url, display_name=None, send_message=false, message=None,
-        message_language=None, cc=None, user_type=None, sponsors=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn invite(
-        &self,
-        py: Python<'_>,
-        email: String,
-        redirect_url: String,
-        display_name: Option<String>,
-        send_message: bool,
-        message: Option<String>,
-        message_language: Option<String>,
-        cc: Option<OneOrMany>,
-        user_type: Option<String>,
-        sponsors: Option<Vec<String>>,
-    ) -> PyResult<PyInvitation> {
-        self.core.before_call(py, false);
-        let req = InviteArgs {
-            email,
-            redirect_url,
-            display_name,
-            send_message,
-            message,
-            message_language,
-            cc,
-            user_type,
-            sponsors,
+        async fn __aenter__(slf: Py<Self>) -> Py<Self> {
+            slf
         }
-        .into_request(py)?;
-        let c = self.core.client.clone();
-        let inner = block(py, async move { c.invite(&req).await })?;
-        Ok(PyInvitation { inner })
-    }
 
-    #[pyo3(signature = (email, *, redirect_url, display_name=None, send_message=false, message=None,
-        message_language=None, cc=None, user_type=None, sponsors=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn invite_if_absent(
-        &self,
-        py: Python<'_>,
-        email: String,
-        redirect_url: String,
-        display_name: Option<String>,
-        send_message: bool,
-        message: Option<String>,
-        message_language: Option<String>,
-        cc: Option<OneOrMany>,
-        user_type: Option<String>,
-        sponsors: Option<Vec<String>>,
-    ) -> PyResult<PyInviteOutcome> {
-        self.core.before_call(py, false);
-        let req = InviteArgs {
-            email,
-            redirect_url,
-            display_name,
-            send_message,
-            message,
-            message_language,
-            cc,
-            user_type,
-            sponsors,
+        #[pyo3(signature = (*_exc))]
+        async fn __aexit__(&self, _exc: Py<PyTuple>) -> bool {
+            false
         }
-        .into_request(py)?;
-        let c = self.core.client.clone();
-        let inner = block(py, async move { c.invite_if_absent(&req).await })?;
-        Ok(PyInviteOutcome { inner })
-    }
-
-    fn lookup(&self, py: Python<'_>, email: String) -> PyResult<PyLookup> {
-        self.core.before_call(py, false);
-        let c = self.core.client.clone();
-        let inner = block(py, async move { c.lookup(&email).await })?;
-        Ok(PyLookup { inner })
-    }
-
-    fn status(&self, py: Python<'_>, email_or_id: String) -> PyResult<PyGuestStatus> {
-        self.core.before_call(py, false);
-        let c = self.core.client.clone();
-        let inner = block(py, async move { c.status(&email_or_id).await })?;
-        Ok(PyGuestStatus { inner })
-    }
-
-    #[pyo3(signature = (state=None, *, page_size=None))]
-    fn guests(
-        &self,
-        py: Python<'_>,
-        state: Option<String>,
-        page_size: Option<u16>,
-    ) -> PyResult<PyGuestIterator> {
-        self.core.before_call(py, false);
-        let state = guest_state(py, state)?;
-        PyGuestIterator::new(py, &self.core.client, state, page_size)
-    }
-
-    #[pyo3(signature = (user, *, email, redirect_url, display_name=None, send_message=false,
-        message=None, message_language=None, cc=None, user_type=None, sponsors=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn reset_redemption(
-        &self,
-        py: Python<'_>,
-        user: String,
-        email: String,
-        redirect_url: String,
-        display_name: Option<String>,
-        send_message: bool,
-        message: Option<String>,
-        message_language: Option<String>,
-        cc: Option<OneOrMany>,
-        user_type: Option<String>,
-        sponsors: Option<Vec<String>>,
-    ) -> PyResult<PyInvitation> {
-        self.core.before_call(py, false);
-        let req = InviteArgs {
-            email,
-            redirect_url,
-            display_name,
-            send_message,
-            message,
-            message_language,
-            cc,
-            user_type,
-            sponsors,
-        }
-        .into_request(py)?;
-        let c = self.core.client.clone();
-        let inner = block(py, async move { c.reset_redemption(&user, &req).await })?;
-        Ok(PyInvitation { inner })
-    }
-
-    /// Invites every row of a bulk-invite CSV (the admin center's template or a plain CSV with
-    /// the same property names); iterate the run for one result per row as rows finish.
-    ///
-    /// `results`: the results CSV, written as rows finish; re-running with the same file
-    /// resumes it. One run per results file at a time: another run is refused (InvalidInput,
-    /// field `results`) unless `wait=True`, which waits for it to end. `settle_timeout`
-    /// (seconds): how long a row whose invitation may have been created without an answer is
-    /// looked up before it is sent again.
-    #[pyo3(signature = (path, *, concurrency=16, skip_existing=true, dry_run=false, results=None, wait=false, settle_timeout=30.0))]
-    #[allow(clippy::too_many_arguments)]
-    fn bulk_invite(
-        &self,
-        py: Python<'_>,
-        path: PathBuf,
-        concurrency: usize,
-        skip_existing: bool,
-        dry_run: bool,
-        results: Option<PathBuf>,
-        wait: bool,
-        settle_timeout: f64,
-    ) -> PyResult<crate::bulk::PyBulkRun> {
-        self.core.before_call(py, false);
-        let args = crate::bulk::BulkArgs {
-            concurrency,
-            skip_existing,
-            dry_run,
-            results,
-            wait,
-            settle_timeout,
-        };
-        crate::bulk::PyBulkRun::new(py, &self.core.client, path, args)
-    }
-
-    /// Nothing to release (connections are pooled process-wide); kept for `with` blocks.
-    fn close(&self) {}
-
-    fn __enter__(slf: Py<Self>) -> Py<Self> {
-        slf
-    }
-
-    #[pyo3(signature = (*_exc))]
-    fn __exit__(&self, _exc: &Bound<'_, pyo3::types::PyTuple>) -> bool {
-        false
-    }
-
-    fn __repr__(&self, py: Python<'_>) -> String {
-        self.core.repr("Client", py)
     }
 }

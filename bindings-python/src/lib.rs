@@ -1,14 +1,11 @@
 //! Python bindings of entra-invite: the module `entra_invite._native`. This file only lists
-//! what is exported; each area has its own file.
+//! what is exported; each area has its own file. The result types are the core's own models
+//! (`pyclass` behind its `python` feature).
 
-mod async_client;
-mod bulk;
 mod client;
-mod errors;
-mod guests;
-mod json;
+mod exit_gate;
+mod iterators;
 mod logging;
-mod models;
 mod options;
 mod runtime;
 mod tokens;
@@ -18,22 +15,25 @@ use pyo3::prelude::*;
 #[pymodule]
 mod _native {
     #[pymodule_export]
-    use crate::async_client::PyAsyncClient;
+    use crate::client::{AsyncClient, Client};
     #[pymodule_export]
-    use crate::bulk::{PyAsyncBulkRun, PyBulkResult, PyBulkRun};
+    use crate::exit_gate::_close_exit_gate;
     #[pymodule_export]
-    use crate::client::PyClient;
-    #[pymodule_export]
-    use crate::guests::{PyAsyncGuestIterator, PyGuestIterator};
+    use crate::iterators::{AsyncBulkRun, AsyncGuestIterator, BulkRun, GuestIterator};
     #[pymodule_export]
     use crate::logging::_emit_test_event;
     #[pymodule_export]
-    use crate::models::{PyGuestStatus, PyInvitation, PyInviteOutcome, PyLookup, PyUser};
-    #[pymodule_export]
     use crate::runtime::{
-        _close_exit_gate, _current_thread_name, _force_internal_error, _force_internal_error_async,
-        _live_tasks, _runtime_started, _runtime_thread_name,
+        _current_thread_name, _force_internal_error, _force_internal_error_async, _live_tasks,
+        _runtime_started, _runtime_thread_name,
     };
+    #[pymodule_export]
+    use entra_invite::models::{
+        EmailAddress, GuestStatus, Invitation, InviteOutcome, InvitedUser, InvitedUserMessageInfo,
+        Lookup, ObjectIdentity, Recipient, User,
+    };
+    #[pymodule_export]
+    use entra_invite::{BulkResult, BulkSummary};
 
     use pyo3::prelude::*;
 

@@ -13,7 +13,7 @@ use tracing::subscriber::Interest;
 use tracing::{Event, Level, Metadata, Subscriber};
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 
-use crate::runtime::enter_python;
+use crate::exit_gate::enter_python;
 
 const LOGGER: &str = "entra_invite";
 
@@ -22,23 +22,14 @@ static MAX_LEVEL: AtomicU8 = AtomicU8::new(2);
 static ROOT_LOGGER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static GET_LOGGER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-fn rank(l: &Level) -> u8 {
+/// A tracing level's rank (1 = ERROR ... 5 = TRACE) and Python `logging` level.
+fn levels(l: &Level) -> (u8, u32) {
     match *l {
-        Level::ERROR => 1,
-        Level::WARN => 2,
-        Level::INFO => 3,
-        Level::DEBUG => 4,
-        Level::TRACE => 5,
-    }
-}
-
-fn python_level(l: &Level) -> u32 {
-    match *l {
-        Level::ERROR => 40,
-        Level::WARN => 30,
-        Level::INFO => 20,
-        Level::DEBUG => 10,
-        Level::TRACE => 5,
+        Level::ERROR => (1, 40),
+        Level::WARN => (2, 30),
+        Level::INFO => (3, 20),
+        Level::DEBUG => (4, 10),
+        Level::TRACE => (5, 5),
     }
 }
 
@@ -62,22 +53,21 @@ pub(crate) fn refresh_level(py: Python<'_>) {
                 .extract::<u32>()
         });
     if let Ok(n) = level {
-        let max = match n {
-            0..=5 => 5,
-            6..=10 => 4,
-            11..=20 => 3,
-            21..=30 => 2,
-            31..=40 => 1,
-            _ => 0,
-        };
-        MAX_LEVEL.store(max, Ordering::Relaxed);
+        // The most verbose level at or above Python's threshold (0: none).
+        let max = [5, 10, 20, 30, 40]
+            .iter()
+            .position(|t| n <= *t)
+            .map_or(0, |i| 5 - i);
+        MAX_LEVEL.store(max as u8, Ordering::Relaxed);
     }
 }
 
 fn logging_imported(py: Python<'_>) -> bool {
-    py.import("sys")
-        .and_then(|sys| sys.getattr("modules"))
-        .and_then(|m| m.contains("logging"))
+    // `sys.modules` itself, kept: this runs on every call.
+    static MODULES: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    MODULES
+        .import(py, "sys", "modules")
+        .and_then(|m| m.contains(pyo3::intern!(py, "logging")))
         .unwrap_or(true)
 }
 
@@ -135,17 +125,13 @@ fn redact_word(word: &str) -> String {
         return "***".into();
     }
     // name=value&name=value, name: value
-    let mut parts = Vec::new();
-    for pair in word.split('&') {
-        match pair.split_once('=').or_else(|| pair.split_once(':')) {
-            Some((name, _)) if secret_name(name) => {
-                let sep = if pair.contains('=') { '=' } else { ':' };
-                parts.push(format!("{name}{sep}***"));
-            }
-            _ => parts.push(pair.to_string()),
+    let hide = |pair: &str| match pair.split_once('=').or_else(|| pair.split_once(':')) {
+        Some((name, _)) if secret_name(name) => {
+            format!("{name}{}***", if pair.contains('=') { '=' } else { ':' })
         }
-    }
-    parts.join("&")
+        _ => pair.to_string(),
+    };
+    word.split('&').map(hide).collect::<Vec<_>>().join("&")
 }
 
 fn secret_name(name: &str) -> bool {
@@ -187,12 +173,12 @@ impl<S: Subscriber> Layer<S> for PythonLogging {
     }
 
     fn enabled(&self, m: &Metadata<'_>, _ctx: Context<'_, S>) -> bool {
-        ours(m) && rank(m.level()) <= MAX_LEVEL.load(Ordering::Relaxed)
+        ours(m) && levels(m.level()).0 <= MAX_LEVEL.load(Ordering::Relaxed)
     }
 
     fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
         let m = event.metadata();
-        if !ours(m) || rank(m.level()) > MAX_LEVEL.load(Ordering::Relaxed) {
+        if !ours(m) || levels(m.level()).0 > MAX_LEVEL.load(Ordering::Relaxed) {
             return;
         }
         let mut f = Fields::default();
@@ -217,7 +203,7 @@ impl<S: Subscriber> Layer<S> for PythonLogging {
                 extra.set_item("rust_fields", fields)?;
                 let kw = PyDict::new(py);
                 kw.set_item("extra", extra)?;
-                logger.call_method("log", (python_level(m.level()), text), Some(&kw))?;
+                logger.call_method("log", (levels(m.level()).1, text), Some(&kw))?;
                 Ok(())
             })();
             if let Err(e) = sent {

@@ -1,196 +1,168 @@
-//! Keyword arguments -> the core's `Settings` and `InvitationRequest` (the core interprets
-//! them; this only converts Python values).
+//! Keyword arguments -> the core's `Settings`, `InvitationRequest` and `BulkOptions`, under the
+//! core's own field names in snake_case (tests/api/names.json). Each keyword is spelled once,
+//! here, with its conversion; the core interprets the values.
 
 use std::path::PathBuf;
-use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
-use entra_invite::{ExternalUserState, InvitationRequest, Settings, UserType};
+use entra_invite::{BulkOptions, CcRecipient, Error, InvitationRequest, Settings, TokenSource};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyString};
+use pyo3::types::{PyBytes, PyDict, PyString};
 
-use crate::errors;
 use crate::tokens::PyTokenProvider;
 
-/// `cc="a@b.com"` or `cc=["a@b.com"]`.
-#[derive(FromPyObject)]
-pub(crate) enum OneOrMany {
-    One(String),
-    Many(Vec<String>),
-}
-
-impl OneOrMany {
-    fn into_vec(self) -> Vec<String> {
-        match self {
-            OneOrMany::One(s) => vec![s],
-            OneOrMany::Many(v) => v,
+/// Hands each keyword to `set`, which answers whether it knows it; one it does not know is a
+/// `TypeError`, as Python's own.
+fn each_kwarg(
+    method: &str,
+    kw: Option<&Bound<'_, PyDict>>,
+    mut set: impl FnMut(&str, &Bound<'_, PyAny>) -> PyResult<bool>,
+) -> PyResult<()> {
+    for (k, v) in kw.into_iter().flatten() {
+        let k = k.cast_into::<PyString>()?;
+        let k = k.to_str()?;
+        if !set(k, &v)? {
+            return Err(PyTypeError::new_err(format!(
+                "{method}() got an unexpected keyword argument '{k}'"
+            )));
         }
     }
+    Ok(())
 }
 
-/// The client options, as given to `Client(...)` / `AsyncClient(...)`.
-#[derive(Default)]
-pub(crate) struct ClientOptions {
-    pub tenant: Option<String>,
-    pub client_id: Option<String>,
-    pub client_secret: Option<String>,
-    pub certificate_path: Option<PathBuf>,
-    pub certificate_password: Option<String>,
-    pub federated_token_file: Option<PathBuf>,
-    pub token: Option<String>,
-    pub token_provider: Option<Py<PyAny>>,
-    pub cloud: Option<String>,
-    pub graph_url: Option<String>,
-    pub authority_url: Option<String>,
-    pub ca_cert: Option<Py<PyAny>>,
-    pub timeout: Option<f64>,
-    pub max_retries: Option<usize>,
-    pub invitations_per_5s: Option<u32>,
+/// Seconds as a `Duration` (`timeout`, `settle_timeout`): finite, zero or more.
+fn seconds(field: &str, v: &Bound<'_, PyAny>) -> PyResult<Option<Duration>> {
+    let not_seconds = |s| format!("must be a finite number of seconds, zero or more, not {s}");
+    let secs = v.extract::<Option<f64>>()?;
+    let d = secs.map(|s| Duration::try_from_secs_f64(s).map_err(|_| not_seconds(s)));
+    Ok(d.transpose().map_err(|m| Error::invalid_input(field, m))?)
 }
 
-impl ClientOptions {
-    pub(crate) fn has_credential(&self) -> bool {
-        self.client_secret.is_some()
-            || self.certificate_path.is_some()
-            || self.federated_token_file.is_some()
-            || self.token.is_some()
-            || self.token_provider.is_some()
-    }
+/// PEM text given as `str` or `bytes`.
+fn pem(field: &str, v: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
+    let text = match v.cast::<PyBytes>() {
+        Ok(b) => String::from_utf8(b.as_bytes().to_vec()).ok().map(Some),
+        Err(_) => v.extract().ok(),
+    };
+    text.ok_or_else(|| Error::invalid_input(field, "must be PEM text (ASCII str or bytes)").into())
+}
 
-    /// The settings, and the token provider when one was given (an `AsyncClient` tells it
-    /// which event loop to use).
-    pub(crate) fn into_settings(
-        self,
-        py: Python<'_>,
-        from_env: bool,
-    ) -> PyResult<(Settings, Option<PyTokenProvider>)> {
-        let has_credential = self.has_credential();
-        let provider = match self.token_provider {
-            Some(p) => {
-                if !p.bind(py).is_callable() {
-                    return Err(errors::invalid(py, "token_provider", "must be callable"));
-                }
-                Some(PyTokenProvider::new(p))
+/// The settings of `Client(**options)` (or `from_env`), and the token provider if one was given
+/// (an `AsyncClient` tells it which event loop to use).
+pub(crate) fn settings(
+    kw: Option<&Bound<'_, PyDict>>,
+    from_env: bool,
+) -> PyResult<(Settings, Option<PyTokenProvider>)> {
+    let mut s = Settings::default();
+    let mut provider = None;
+    each_kwarg("Client", kw, |k, v| {
+        match k {
+            "tenant" => s.tenant = v.extract()?,
+            "client_id" => s.client_id = v.extract()?,
+            "client_secret" => s.client_secret = v.extract()?,
+            "certificate_path" => s.certificate_path = v.extract()?,
+            "certificate_password" => s.certificate_password = v.extract()?,
+            "federated_token_file" => s.federated_token_file = v.extract()?,
+            "token" => s.token = v.extract()?,
+            "token_provider" if v.is_none() => {}
+            "token_provider" if v.is_callable() => {
+                provider = Some(PyTokenProvider::new(v.clone().unbind()))
             }
-            None => None,
-        };
-        let (ca_cert, ca_cert_pem) = match self.ca_cert {
-            None => (None, None),
-            Some(c) => ca_cert(py, c.bind(py))?,
-        };
-        let timeout = match self.timeout {
-            None => None,
-            Some(t) => match Duration::try_from_secs_f64(t) {
-                Ok(d) if !d.is_zero() => Some(d),
+            "token_provider" => Err(Error::invalid_input("token_provider", "must be callable"))?,
+            "cloud" => s.cloud = v.extract()?,
+            "graph_url" => s.graph_url = v.extract()?,
+            "authority_url" => s.authority_url = v.extract()?,
+            // A path (str or os.PathLike), or the PEM text itself.
+            "ca_cert" if v.is_instance_of::<PyBytes>() => s.ca_cert_pem = pem("ca_cert", v)?,
+            "ca_cert" => match v.extract::<Option<String>>() {
+                Ok(Some(t)) if t.trim_start().starts_with("-----BEGIN") => s.ca_cert_pem = Some(t),
                 _ => {
-                    return Err(errors::invalid(
-                        py,
-                        "timeout",
-                        format!("must be a positive number of seconds, not {t}"),
-                    ))
+                    s.ca_cert = v.extract().map_err(|_| {
+                        Error::invalid_input("ca_cert", "must be a path or PEM text")
+                    })?
                 }
             },
-        };
-        // Options this binding does not know yet keep the core's defaults.
-        #[allow(clippy::needless_update)]
-        let given = Settings {
-            tenant: self.tenant,
-            client_id: self.client_id,
-            client_secret: self.client_secret,
-            certificate_path: self.certificate_path,
-            certificate_password: self.certificate_password,
-            federated_token_file: self.federated_token_file,
-            token: self.token,
-            token_source: provider
-                .clone()
-                .map(|p| std::sync::Arc::new(p) as std::sync::Arc<dyn entra_invite::TokenSource>),
-            cloud: self.cloud,
-            graph_url: self.graph_url,
-            authority_url: self.authority_url,
-            ca_cert,
-            ca_cert_pem,
-            timeout,
-            max_retries: self.max_retries,
-            invitations_per_5s: self.invitations_per_5s,
-            ..Default::default()
-        };
-        let settings = if from_env {
-            let mut env = Settings::from_env();
-            if has_credential {
-                // A credential given here replaces the environment's, rather than clashing.
-                env.client_secret = None;
-                env.certificate_path = None;
-                env.certificate_password = None;
-                env.federated_token_file = None;
-            }
-            given.or(env)
-        } else {
-            given
-        };
-        Ok((settings, provider))
-    }
-}
-
-/// `ca_cert=`: a path (str or os.PathLike), or the PEM text itself (str or bytes).
-fn ca_cert(py: Python<'_>, c: &Bound<'_, PyAny>) -> PyResult<(Option<PathBuf>, Option<String>)> {
-    if let Ok(b) = c.cast::<PyBytes>() {
-        let pem = String::from_utf8(b.as_bytes().to_vec())
-            .map_err(|_| errors::invalid(py, "ca_cert", "PEM bytes must be ASCII"))?;
-        return Ok((None, Some(pem)));
-    }
-    if let Ok(s) = c.cast::<PyString>() {
-        let s = s.to_str()?;
-        if s.trim_start().starts_with("-----BEGIN") {
-            return Ok((None, Some(s.to_string())));
+            "ca_cert_pem" => s.ca_cert_pem = s.ca_cert_pem.take().or(pem("ca_cert_pem", v)?),
+            "timeout" => match seconds("timeout", v)? {
+                Some(d) if d.is_zero() => Err(Error::invalid_input(
+                    "timeout",
+                    "must be a positive number of seconds",
+                ))?,
+                d => s.timeout = d,
+            },
+            "max_retries" => s.max_retries = v.extract()?,
+            "invitations_per_5s" => s.invitations_per_5s = v.extract()?,
+            _ => return Ok(false),
         }
-    }
-    match c.extract::<PathBuf>() {
-        Ok(p) => Ok((Some(p), None)),
-        Err(_) => Err(errors::invalid(py, "ca_cert", "must be a path or PEM text")),
-    }
+        Ok(true)
+    })?;
+    s.token_source = provider
+        .clone()
+        .map(|p| Arc::new(p) as Arc<dyn TokenSource>);
+    Ok((if from_env { s.over_env() } else { s }, provider))
 }
 
-/// The invitation arguments shared by `invite`, `invite_if_absent` and `reset_redemption`.
-pub(crate) struct InviteArgs {
-    pub email: String,
-    pub redirect_url: String,
-    pub display_name: Option<String>,
-    pub send_message: bool,
-    pub message: Option<String>,
-    pub message_language: Option<String>,
-    pub cc: Option<OneOrMany>,
-    pub user_type: Option<String>,
-    pub sponsors: Option<Vec<String>>,
-}
-
-impl InviteArgs {
-    pub(crate) fn into_request(self, py: Python<'_>) -> PyResult<InvitationRequest> {
-        let mut r = InvitationRequest::new(self.email, self.redirect_url);
-        r.invited_user_display_name = self.display_name;
-        r.send_invitation_message = self.send_message;
-        r.customized_message_body = self.message;
-        r.message_language = self.message_language;
-        r.cc_recipients = self
-            .cc
-            .map(OneOrMany::into_vec)
-            .unwrap_or_default()
-            .into_iter()
-            .map(Into::into)
-            .collect();
-        if let Some(t) = self.user_type {
-            r.invited_user_type = UserType::from_str(&t).map_err(|e| errors::to_py(py, e))?;
-        }
-        r.invited_user_sponsors = self.sponsors.unwrap_or_default();
-        Ok(r)
-    }
-}
-
-pub(crate) fn guest_state(
+/// `invite(invited_user_email_address, **request)`: the rest of core's `InvitationRequest`.
+pub(crate) fn invitation(
     py: Python<'_>,
-    state: Option<String>,
-) -> PyResult<Option<ExternalUserState>> {
-    state
-        .map(|s| ExternalUserState::from_str(&s))
-        .transpose()
-        .map_err(|e| errors::to_py(py, e))
+    invited_user_email_address: String,
+    kw: Option<Py<PyDict>>,
+) -> PyResult<InvitationRequest> {
+    let mut r = InvitationRequest {
+        invited_user_email_address,
+        ..Default::default()
+    };
+    each_kwarg("invite", kw.as_ref().map(|d| d.bind(py)), |k, v| {
+        match k {
+            "invite_redirect_url" => r.invite_redirect_url = v.extract()?,
+            "invited_user_display_name" => r.invited_user_display_name = v.extract()?,
+            "send_invitation_message" => r.send_invitation_message = v.extract()?,
+            "customized_message_body" => r.customized_message_body = v.extract()?,
+            "message_language" => r.message_language = v.extract()?,
+            // One address or a list of them.
+            "cc_recipients" => {
+                r.cc_recipients = match v.extract::<Option<String>>() {
+                    Ok(one) => one.into_iter().map(CcRecipient::new).collect(),
+                    Err(_) => v
+                        .extract::<Vec<String>>()?
+                        .into_iter()
+                        .map(Into::into)
+                        .collect(),
+                }
+            }
+            "invited_user_type" => {
+                if let Some(t) = v.extract::<Option<String>>()? {
+                    r.invited_user_type = t.parse()?;
+                }
+            }
+            "invited_user_sponsors" => {
+                r.invited_user_sponsors = v.extract::<Option<_>>()?.unwrap_or_default()
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    })?;
+    Ok(r)
+}
+
+/// `bulk_invite(path, **options)`: core's `BulkOptions` (`settle_timeout` in seconds).
+pub(crate) fn bulk(kw: Option<&Bound<'_, PyDict>>) -> PyResult<BulkOptions> {
+    let mut o = BulkOptions::default();
+    each_kwarg("bulk_invite", kw, |k, v| {
+        match k {
+            "concurrency" => o.concurrency = v.extract()?,
+            "skip_existing" => o.skip_existing = v.extract()?,
+            "dry_run" => o.dry_run = v.extract()?,
+            "results" => o.results = v.extract::<Option<PathBuf>>()?,
+            "wait" => o.wait = v.extract()?,
+            "settle_timeout" => {
+                o.settle_timeout = seconds("settle_timeout", v)?.unwrap_or(o.settle_timeout)
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    })?;
+    Ok(o)
 }

@@ -1,8 +1,8 @@
 //! `token_provider=`: a Python callable (plain or async) as the core's `TokenSource`.
 //! It is called on a runtime blocking thread (never on a worker, never with the GIL held by
-//! the caller); an async provider of an `AsyncClient` runs on the caller's event loop.
+//! the caller); an async provider of an `AsyncClient` runs on the caller's event loop. What it
+//! raises travels on the core's error (`Error::with_cause`) to become the `__cause__`.
 
-use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
@@ -12,15 +12,9 @@ use entra_invite::{AccessToken, Error, TokenSource};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 
-use crate::runtime::enter_python;
-
-/// Every provider failure's message starts so (they are `Auth` errors).
-const PREFIX: &str = "the token provider ";
-/// How many recent provider exceptions are kept to become the `__cause__` of the error.
-const KEEP_CAUSES: usize = 16;
+use crate::exit_gate::enter_python;
 
 static CALL_PROVIDER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-static CAUSES: Mutex<VecDeque<(String, Py<PyAny>)>> = Mutex::new(VecDeque::new());
 
 struct Inner {
     callable: Py<PyAny>,
@@ -35,10 +29,11 @@ pub(crate) struct PyTokenProvider {
 
 impl PyTokenProvider {
     pub(crate) fn new(callable: Py<PyAny>) -> Self {
+        let event_loop = Mutex::new(None);
         PyTokenProvider {
             inner: Arc::new(Inner {
                 callable,
-                event_loop: Mutex::new(None),
+                event_loop,
             }),
         }
     }
@@ -46,26 +41,24 @@ impl PyTokenProvider {
     /// Called (GIL held) at the start of every `AsyncClient` call: an async provider will be
     /// awaited on this loop.
     pub(crate) fn remember_running_loop(&self, py: Python<'_>) {
-        let running = py
+        if let Ok(l) = py
             .import("asyncio")
-            .and_then(|m| m.getattr("get_running_loop"))
-            .and_then(|f| f.call0());
-        if let Ok(l) = running {
-            let mut slot = self
+            .and_then(|m| m.call_method0("get_running_loop"))
+        {
+            *self
                 .inner
                 .event_loop
                 .lock()
-                .unwrap_or_else(|p| p.into_inner());
-            *slot = Some(l.unbind());
+                .unwrap_or_else(|p| p.into_inner()) = Some(l.unbind());
         }
     }
 }
 
 fn call(inner: &Inner) -> Result<AccessToken, Error> {
     let Some(_pass) = enter_python() else {
-        return Err(Error::auth(format!(
-            "{PREFIX}cannot run: the interpreter is shutting down"
-        )));
+        return Err(Error::auth(
+            "the token provider cannot run: the interpreter is shutting down",
+        ));
     };
     Python::attach(|py| {
         let result = (|| -> PyResult<(String, Option<f64>)> {
@@ -94,13 +87,11 @@ fn call(inner: &Inner) -> Result<AccessToken, Error> {
                     .map(|n| n.to_string())
                     .unwrap_or_else(|_| "Exception".into());
                 let text = e.value(py).str().map(|s| s.to_string()).unwrap_or_default();
-                let err = Error::auth(format!("{PREFIX}raised {what}: {text}"));
-                let mut causes = CAUSES.lock().unwrap_or_else(|p| p.into_inner());
-                causes.push_back((err.message().to_string(), e.into_value(py).into_any()));
-                while causes.len() > KEEP_CAUSES {
-                    causes.pop_front();
-                }
-                Err(err)
+                let cause: Py<PyAny> = e.into_value(py).into_any();
+                Err(
+                    Error::auth(format!("the token provider raised {what}: {text}"))
+                        .with_cause(Arc::new(cause)),
+                )
             }
         }
     })
@@ -112,21 +103,8 @@ impl TokenSource for PyTokenProvider {
         Box::pin(async move {
             match tokio::task::spawn_blocking(move || call(&inner)).await {
                 Ok(r) => r,
-                Err(_) => Err(Error::auth(format!("{PREFIX}thread failed"))),
+                Err(_) => Err(Error::auth("the token provider's thread failed")),
             }
         })
     }
-}
-
-/// The provider's own exception behind a token provider failure, while still remembered.
-pub(crate) fn provider_cause(py: Python<'_>, e: &Error) -> Option<Py<PyAny>> {
-    if e.kind() != entra_invite::ErrorKind::Auth || !e.message().starts_with(PREFIX) {
-        return None;
-    }
-    let causes = CAUSES.lock().unwrap_or_else(|p| p.into_inner());
-    causes
-        .iter()
-        .rev()
-        .find(|(m, _)| m == e.message())
-        .map(|(_, c)| c.clone_ref(py))
 }

@@ -20,6 +20,12 @@ from entra_invite.testing import Emulator
 REDIRECT = "https://myapps.microsoft.com/"
 
 
+def user_id(inv: ei.Invitation | None) -> str:
+    """The invited user's object id (Graph always answers one for a created invitation)."""
+    assert inv is not None and inv.invited_user is not None and inv.invited_user.id
+    return inv.invited_user.id
+
+
 @pytest.fixture
 def emu() -> Iterator[Emulator]:
     with Emulator() as e:

@@ -10,30 +10,30 @@ import pytest
 import entra_invite as ei
 from entra_invite.testing import Emulator
 
-from conftest import REDIRECT
+from conftest import REDIRECT, user_id
 
 
 async def test_every_method(emu: Emulator, aclient: ei.AsyncClient) -> None:
     sponsor = emu.add_user({"displayName": "Sponsor", "mail": "boss@contoso.com",
                             "userPrincipalName": "boss@contoso.com", "userType": "Member"})
     inv = await aclient.invite(
-        "taylor@fabrikam.com", redirect_url=REDIRECT, display_name="Taylor", send_message=True,
-        message="Hello Sam, let's collaborate!", message_language="en-US", cc=["lead@contoso.com"],
-        user_type="Member", sponsors=[sponsor["id"]],
+        "taylor@fabrikam.com", invite_redirect_url=REDIRECT, invited_user_display_name="Taylor", send_invitation_message=True,
+        customized_message_body="Hello Sam, let's collaborate!", message_language="en-US", cc_recipients=["lead@contoso.com"],
+        invited_user_type="Member", invited_user_sponsors=[sponsor["id"]],
     )
     assert inv.invited_user_type == "Member" and inv.invite_redeem_url
     assert inv.to_dict()["invitedUserMessageInfo"]["messageLanguage"] == "en-US"
     assert emu.outbox()[0]["cc"] == ["lead@contoso.com"]
 
     found = await aclient.lookup("taylor@fabrikam.com")
-    assert found.exists and found.user is not None and found.user.id == inv.invited_user_id
+    assert found.exists and found.user is not None and found.user.id == user_id(inv)
     assert (await aclient.lookup("newhire@contoso.com")).verified_domain == "contoso.com"
 
-    out = await aclient.invite_if_absent("sam@litware.com", redirect_url=REDIRECT, display_name="Sam",
-                                         send_message=False, message="m", message_language="de-DE",
-                                         cc="lead@contoso.com", user_type="Guest")
+    out = await aclient.invite_if_absent("sam@litware.com", invite_redirect_url=REDIRECT, invited_user_display_name="Sam",
+                                         send_invitation_message=False, customized_message_body="m", message_language="de-DE",
+                                         cc_recipients="lead@contoso.com", invited_user_type="Guest")
     assert out.invited and out.invitation is not None
-    again = await aclient.invite_if_absent("sam@litware.com", redirect_url=REDIRECT)
+    again = await aclient.invite_if_absent("sam@litware.com", invite_redirect_url=REDIRECT)
     assert not again.invited and again.user is not None
 
     st = await aclient.status("sam@litware.com")
@@ -49,16 +49,16 @@ async def test_every_method(emu: Emulator, aclient: ei.AsyncClient) -> None:
     assert [g.email async for g in aclient.guests(state="Accepted")] == ["sam@litware.com"]
     assert [g async for g in aclient.guests(state="PendingAcceptance")] == []
 
-    reset = await aclient.reset_redemption(st.user_id, email="sam@northwind.com", redirect_url=REDIRECT,
-                                           display_name="Sam N", send_message=True, message="again",
-                                           message_language="en-US", cc="lead@contoso.com",
-                                           user_type="Guest")
-    assert reset.reset_redemption is True and reset.invited_user_id == st.user_id
+    reset = await aclient.reset_redemption(st.user_id, invited_user_email_address="sam@northwind.com", invite_redirect_url=REDIRECT,
+                                           invited_user_display_name="Sam N", send_invitation_message=True, customized_message_body="again",
+                                           message_language="en-US", cc_recipients="lead@contoso.com",
+                                           invited_user_type="Guest")
+    assert reset.reset_redemption is True and user_id(reset) == st.user_id
 
 
 async def test_errors_are_raised_from_coroutines(aclient: ei.AsyncClient) -> None:
     with pytest.raises(ei.InvalidInputError) as e:
-        await aclient.invite("bad", redirect_url=REDIRECT)
+        await aclient.invite("bad", invite_redirect_url=REDIRECT)
     assert e.value.field == "invitedUserEmailAddress"
     with pytest.raises(ei.NotFoundError):
         await aclient.status("ghost@fabrikam.com")
@@ -71,7 +71,7 @@ async def test_async_context_manager_and_from_env(emu: Emulator, monkeypatch: py
     monkeypatch.setenv("ENTRA_INVITE_GRAPH_URL", emu.url)
     async with ei.AsyncClient.from_env(timeout=10, max_retries=1) as c:
         assert c.tenant == emu.tenant and "AsyncClient(" in repr(c)
-        assert (await c.invite("env@fabrikam.com", redirect_url=REDIRECT)).id
+        assert (await c.invite("env@fabrikam.com", invite_redirect_url=REDIRECT)).id
     await c.close()
 
 

@@ -11,7 +11,7 @@ import pytest
 import entra_invite as ei
 from entra_invite.testing import Emulator
 
-from conftest import REDIRECT
+from conftest import REDIRECT, user_id
 
 
 def test_invite_with_every_argument(emu: Emulator, client: ei.Client) -> None:
@@ -19,17 +19,17 @@ def test_invite_with_every_argument(emu: Emulator, client: ei.Client) -> None:
                             "userPrincipalName": "boss@contoso.com", "userType": "Member"})
     inv = client.invite(
         "taylor@fabrikam.com",
-        redirect_url=REDIRECT,
-        display_name="Taylor",
-        send_message=True,
-        message="Hello Sam, let's collaborate!",
+        invite_redirect_url=REDIRECT,
+        invited_user_display_name="Taylor",
+        send_invitation_message=True,
+        customized_message_body="Hello Sam, let's collaborate!",
         message_language="en-US",
-        cc=["lead@contoso.com"],
-        user_type="Member",
-        sponsors=[sponsor["id"]],
+        cc_recipients=["lead@contoso.com"],
+        invited_user_type="Member",
+        invited_user_sponsors=[sponsor["id"]],
     )
     assert isinstance(inv, ei.Invitation)
-    assert inv.id and inv.invited_user_id and inv.invite_redeem_url
+    assert inv.id and user_id(inv) and inv.invite_redeem_url
     assert inv.invite_redeem_url.startswith("https://")
     assert inv.status == "PendingAcceptance"
     assert inv.invited_user_email_address == "taylor@fabrikam.com"
@@ -39,7 +39,7 @@ def test_invite_with_every_argument(emu: Emulator, client: ei.Client) -> None:
     assert inv.send_invitation_message is True
     d = inv.to_dict()
     assert d["invitedUserEmailAddress"] == "taylor@fabrikam.com"
-    assert d["invitedUser"]["id"] == inv.invited_user_id
+    assert d["invitedUser"]["id"] == user_id(inv)
     info = d["invitedUserMessageInfo"]
     assert info["customizedMessageBody"] == "Hello Sam, let's collaborate!"
     assert info["messageLanguage"] == "en-US"
@@ -53,11 +53,11 @@ def test_invite_with_every_argument(emu: Emulator, client: ei.Client) -> None:
 
 
 def test_invite_defaults_and_cc_as_a_string(emu: Emulator, client: ei.Client) -> None:
-    inv = client.invite("lee@northwind.com", redirect_url=REDIRECT)
+    inv = client.invite("lee@northwind.com", invite_redirect_url=REDIRECT)
     assert inv.invited_user_type == "Guest"
     assert inv.send_invitation_message is False
     assert emu.outbox() == []
-    inv2 = client.invite("kim@northwind.com", redirect_url=REDIRECT, send_message=True, cc="lead@contoso.com")
+    inv2 = client.invite("kim@northwind.com", invite_redirect_url=REDIRECT, send_invitation_message=True, cc_recipients="lead@contoso.com")
     assert inv2.to_dict()["invitedUserMessageInfo"]["ccRecipients"][0]["emailAddress"]["address"] == "lead@contoso.com"
     assert inv2 == inv2 and inv2 != inv
 
@@ -67,16 +67,16 @@ def test_lookup(emu: Emulator, client: ei.Client) -> None:
     assert (missing.exists, missing.user, missing.verified_domain) == (False, None, None)
     assert not missing
     assert missing.to_dict() == {"exists": False, "user": None, "verifiedDomain": None}
-    inv = client.invite("taylor@fabrikam.com", redirect_url=REDIRECT)
+    inv = client.invite("taylor@fabrikam.com", invite_redirect_url=REDIRECT)
     found = client.lookup("Taylor@Fabrikam.com")
     assert found.exists and found
     assert found.user is not None
-    assert found.user.id == inv.invited_user_id
+    assert found.user.id == user_id(inv)
     assert found.user.mail == "taylor@fabrikam.com"
     assert found.user.user_type == "Guest"
     assert found.user.external_user_state == "PendingAcceptance"
     assert "#EXT#" in (found.user.user_principal_name or "")
-    assert found.user.to_dict()["id"] == inv.invited_user_id
+    assert found.user.to_dict()["id"] == user_id(inv)
     assert isinstance(found.user.other_mails, list) and isinstance(found.user.proxy_addresses, list)
     assert "exists=True" in repr(found)
     domain = client.lookup("newhire@contoso.com")
@@ -84,24 +84,24 @@ def test_lookup(emu: Emulator, client: ei.Client) -> None:
 
 
 def test_invite_if_absent(client: ei.Client) -> None:
-    first = client.invite_if_absent("sam@litware.com", redirect_url=REDIRECT, display_name="Sam",
-                                    send_message=True, message="Hi", message_language="fr-FR",
-                                    cc="lead@contoso.com", user_type="Guest")
+    first = client.invite_if_absent("sam@litware.com", invite_redirect_url=REDIRECT, invited_user_display_name="Sam",
+                                    send_invitation_message=True, customized_message_body="Hi", message_language="fr-FR",
+                                    cc_recipients="lead@contoso.com", invited_user_type="Guest")
     assert first.invited and first.user is None
     assert first.invitation is not None and first.invitation.invited_user_display_name == "Sam"
-    again = client.invite_if_absent("sam@litware.com", redirect_url=REDIRECT)
+    again = client.invite_if_absent("sam@litware.com", invite_redirect_url=REDIRECT)
     assert not again.invited and again.invitation is None
-    assert again.user is not None and again.user.id == first.invitation.invited_user_id
+    assert again.user is not None and again.user.id == user_id(first.invitation)
     assert again.to_dict()["invited"] is False
     assert first.to_dict()["invitation"]["id"] == first.invitation.id
     assert repr(again).startswith("InviteOutcome(invited=False")
 
 
 def test_status_by_email_and_id(emu: Emulator, client: ei.Client) -> None:
-    inv = client.invite("taylor@fabrikam.com", redirect_url=REDIRECT)
+    inv = client.invite("taylor@fabrikam.com", invite_redirect_url=REDIRECT)
     st = client.status("taylor@fabrikam.com")
     assert isinstance(st, ei.GuestStatus)
-    assert st.user_id == inv.invited_user_id
+    assert st.user_id == user_id(inv)
     assert st.state == "PendingAcceptance" and st.raw_state == "PendingAcceptance"
     assert st.email == "taylor@fabrikam.com"
     assert st.user_type == "Guest"
@@ -109,7 +109,7 @@ def test_status_by_email_and_id(emu: Emulator, client: ei.Client) -> None:
     assert isinstance(st.changed_at, datetime.datetime)
     assert st.changed_at.tzinfo is not None and st.changed_at.utcoffset() == datetime.timedelta(0)
     emu.redeem("taylor@fabrikam.com")
-    by_id = client.status(inv.invited_user_id or "")
+    by_id = client.status(user_id(inv))
     assert by_id.state == "Accepted"
     assert by_id.to_dict()["state"] == "Accepted"
     assert by_id.to_dict()["changedAt"]
@@ -125,7 +125,7 @@ def test_status_of_a_member_has_no_state(emu: Emulator, client: ei.Client) -> No
 
 def test_guests_every_page_lazily(emu: Emulator, client: ei.Client) -> None:
     for i in range(5):
-        client.invite(f"g{i}@fabrikam.com", redirect_url=REDIRECT)
+        client.invite(f"g{i}@fabrikam.com", invite_redirect_url=REDIRECT)
     emu.redeem("g0@fabrikam.com")
     it = client.guests(page_size=2)
     assert isinstance(it, ei.GuestIterator)
@@ -158,19 +158,19 @@ def test_guests_bad_arguments(client: ei.Client) -> None:
 
 
 def test_reset_redemption_by_id_and_email(emu: Emulator, client: ei.Client) -> None:
-    inv = client.invite("taylor@fabrikam.com", redirect_url=REDIRECT)
+    inv = client.invite("taylor@fabrikam.com", invite_redirect_url=REDIRECT)
     emu.redeem("taylor@fabrikam.com")
-    reset = client.reset_redemption(inv.invited_user_id or "", email="taylor@northwind.com",
-                                    redirect_url=REDIRECT, send_message=True, message="Again",
-                                    message_language="en-US", display_name="Taylor N")
-    assert reset.invited_user_id == inv.invited_user_id
+    reset = client.reset_redemption(user_id(inv), invited_user_email_address="taylor@northwind.com",
+                                    invite_redirect_url=REDIRECT, send_invitation_message=True, customized_message_body="Again",
+                                    message_language="en-US", invited_user_display_name="Taylor N")
+    assert user_id(reset) == user_id(inv)
     assert reset.reset_redemption is True
     assert reset.to_dict()["resetRedemption"] is True
-    assert client.status(inv.invited_user_id or "").state == "PendingAcceptance"
-    again = client.reset_redemption("taylor@northwind.com", email="taylor@litware.com", redirect_url=REDIRECT)
-    assert again.invited_user_id == inv.invited_user_id
+    assert client.status(user_id(inv)).state == "PendingAcceptance"
+    again = client.reset_redemption("taylor@northwind.com", invited_user_email_address="taylor@litware.com", invite_redirect_url=REDIRECT)
+    assert user_id(again) == user_id(inv)
     with pytest.raises(ei.NotFoundError):
-        client.reset_redemption("ghost@fabrikam.com", email="x@fabrikam.com", redirect_url=REDIRECT)
+        client.reset_redemption("ghost@fabrikam.com", invited_user_email_address="x@fabrikam.com", invite_redirect_url=REDIRECT)
 
 
 def test_client_properties_and_context_manager(emu: Emulator) -> None:
@@ -188,7 +188,7 @@ def test_from_env(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AZURE_CLIENT_ID", emu.client_id)
     monkeypatch.setenv("AZURE_CLIENT_SECRET", emu.client_secret)
     monkeypatch.setenv("ENTRA_INVITE_GRAPH_URL", emu.url)
-    assert ei.Client.from_env().invite("a@fabrikam.com", redirect_url=REDIRECT).id
+    assert ei.Client.from_env().invite("a@fabrikam.com", invite_redirect_url=REDIRECT).id
     # Keyword arguments win over the environment; a credential given replaces the env's.
     with pytest.raises(ei.AuthError):
         ei.Client.from_env(client_secret="wrong", max_retries=0).lookup("a@fabrikam.com")
@@ -203,7 +203,7 @@ def test_from_env(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_static_token(emu: Emulator) -> None:
     token = emu.control("POST", "tokens", {})["access_token"]
     c = ei.Client(token=token, graph_url=emu.url)
-    assert c.invite("t@fabrikam.com", redirect_url=REDIRECT).id
+    assert c.invite("t@fabrikam.com", invite_redirect_url=REDIRECT).id
     assert emu.stats()["tokenRequests"] == 0
 
 
@@ -264,7 +264,7 @@ def test_certificate_pem_and_pkcs12(emu: Emulator, certificate: tuple[Path, Path
     cert_only = pem.read_text().split("-----END PRIVATE KEY-----")[1].strip()
     client_id = _register_app(emu, certificatePem=cert_only)
     c = ei.Client(tenant=emu.tenant, client_id=client_id, certificate_path=pem, graph_url=emu.url)
-    assert c.invite("cert@fabrikam.com", redirect_url=REDIRECT).id
+    assert c.invite("cert@fabrikam.com", invite_redirect_url=REDIRECT).id
     c2 = ei.Client(tenant=emu.tenant, client_id=client_id, certificate_path=str(pfx),
                    certificate_password=password, graph_url=emu.url)
     assert c2.lookup("cert@fabrikam.com").exists
@@ -279,7 +279,7 @@ def test_federated_token_file(emu: Emulator, tmp_path: Path) -> None:
     f = tmp_path / "token"
     f.write_text(jwt)
     c = ei.Client(tenant=emu.tenant, client_id=client_id, federated_token_file=f, graph_url=emu.url)
-    assert c.invite("wi@fabrikam.com", redirect_url=REDIRECT).id
+    assert c.invite("wi@fabrikam.com", invite_redirect_url=REDIRECT).id
     c2 = ei.Client(tenant=emu.tenant, client_id=client_id, federated_token_file=str(tmp_path / "missing"),
                    graph_url=emu.url, max_retries=0)
     with pytest.raises(ei.AuthError):
@@ -305,7 +305,7 @@ def test_cloud_and_authority_url(emu: Emulator) -> None:
 def test_https_emulator_and_ca_cert(tmp_path: Path) -> None:
     with Emulator(https=True) as emu:
         assert emu.url.startswith("https://") and emu.ca_cert_pem
-        assert emu.client().invite("tls@fabrikam.com", redirect_url=REDIRECT).id
+        assert emu.client().invite("tls@fabrikam.com", invite_redirect_url=REDIRECT).id
         kw: dict[str, Any] = dict(tenant=emu.tenant, client_id=emu.client_id,
                                   client_secret=emu.client_secret, graph_url=emu.url)
         assert ei.Client(ca_cert=emu.ca_cert_pem, **kw).lookup("tls@fabrikam.com").exists
@@ -337,17 +337,17 @@ def test_timeout_and_max_retries(emu: Emulator) -> None:
     emu.set_faults({"scripted": [{"method": "POST", "pathContains": "/invitations", "status": 429,
                                   "times": 1, "retryAfter": "0"}]})
     with pytest.raises(ei.ThrottledError):
-        emu.client(max_retries=0).invite("r@fabrikam.com", redirect_url=REDIRECT)
+        emu.client(max_retries=0).invite("r@fabrikam.com", invite_redirect_url=REDIRECT)
     emu.set_faults({"scripted": [{"method": "POST", "pathContains": "/invitations", "status": 429,
                                   "times": 1, "retryAfter": "0"}]})
-    assert emu.client(max_retries=2).invite("r@fabrikam.com", redirect_url=REDIRECT).id
+    assert emu.client(max_retries=2).invite("r@fabrikam.com", invite_redirect_url=REDIRECT).id
 
 
 def test_threads_share_a_client(emu: Emulator, client: ei.Client) -> None:
     from concurrent.futures import ThreadPoolExecutor
     with ThreadPoolExecutor(8) as pool:
-        invs = list(pool.map(lambda i: client.invite(f"t{i}@fabrikam.com", redirect_url=REDIRECT), range(40)))
-    assert len({i.invited_user_id for i in invs}) == 40
+        invs = list(pool.map(lambda i: client.invite(f"t{i}@fabrikam.com", invite_redirect_url=REDIRECT), range(40)))
+    assert len({user_id(i) for i in invs}) == 40
     assert emu.stats()["invitationsCreated"] == 40
 
 
@@ -357,12 +357,12 @@ def test_invitation_pacing(emu: Emulator) -> None:
     fast = emu.client(invitations_per_5s=0)                   # pacing off
     started = time.monotonic()
     for i in range(60):
-        fast.invite(f"fast{i}@fabrikam.com", redirect_url=REDIRECT)
+        fast.invite(f"fast{i}@fabrikam.com", invite_redirect_url=REDIRECT)
     unpaced = time.monotonic() - started
     paced_client = emu.client(invitations_per_5s=25)         # a burst of 25, then 5 per s
     started = time.monotonic()
     for i in range(30):
-        paced_client.invite(f"paced{i}@fabrikam.com", redirect_url=REDIRECT)
+        paced_client.invite(f"paced{i}@fabrikam.com", invite_redirect_url=REDIRECT)
     paced = time.monotonic() - started
     assert unpaced < 1.5, unpaced
     assert paced > 0.8, paced

@@ -37,14 +37,14 @@ def test_invalid_input_names_the_field_and_sends_nothing(emu: Emulator, client: 
     before = emu.stats()["totalRequests"]
     cases: list[tuple[dict[str, Any], str]] = [
         (dict(email="not-an-address"), "invitedUserEmailAddress"),
-        (dict(email="a@fabrikam.com", redirect_url="http://insecure/"), "inviteRedirectUrl"),
-        (dict(email="a@fabrikam.com", cc=["a@contoso.com", "b@contoso.com"]), "ccRecipients"),
-        (dict(email="a@fabrikam.com", user_type="Owner"), "invitedUserType"),
+        (dict(email="a@fabrikam.com", invite_redirect_url="http://insecure/"), "inviteRedirectUrl"),
+        (dict(email="a@fabrikam.com", cc_recipients=["a@contoso.com", "b@contoso.com"]), "ccRecipients"),
+        (dict(email="a@fabrikam.com", invited_user_type="Owner"), "invitedUserType"),
         (dict(email="a@fabrikam.com", message_language="not a language"), "messageLanguage"),
-        (dict(email="a@fabrikam.com", sponsors=["not-an-id"]), "invitedUserSponsors"),
+        (dict(email="a@fabrikam.com", invited_user_sponsors=["not-an-id"]), "invitedUserSponsors"),
     ]
     for kw, field in cases:
-        args = {"redirect_url": REDIRECT, **kw}
+        args = {"invite_redirect_url": REDIRECT, **kw}
         email = args.pop("email")
         with pytest.raises(ei.InvalidInputError) as e:
             client.invite(email, **args)
@@ -66,7 +66,7 @@ def test_auth_error_carries_the_token_endpoint_code(emu: Emulator) -> None:
 def test_permission_denied(emu: Emulator) -> None:
     c = emu.client(client_id=READONLY_CLIENT_ID, client_secret=READONLY_CLIENT_SECRET)
     with pytest.raises(ei.PermissionDeniedError) as e:
-        c.invite("a@fabrikam.com", redirect_url=REDIRECT)
+        c.invite("a@fabrikam.com", invite_redirect_url=REDIRECT)
     assert e.value.status in (401, 403) and e.value.code == "Unauthorized"
     assert e.value.request_id and e.value.client_request_id
 
@@ -82,22 +82,22 @@ def test_already_exists(emu: Emulator, client: ei.Client) -> None:
     emu.add_user({"displayName": "Morgan", "mail": "morgan@fabrikam.com",
                   "userPrincipalName": "morgan@contoso.onmicrosoft.com", "userType": "Member"})
     with pytest.raises(ei.AlreadyExistsError) as e:
-        client.invite("morgan@fabrikam.com", redirect_url=REDIRECT)
+        client.invite("morgan@fabrikam.com", invite_redirect_url=REDIRECT)
     assert e.value.status == 400
 
 
 def test_verified_domain(client: ei.Client) -> None:
     with pytest.raises(ei.VerifiedDomainError):
-        client.invite("newhire@contoso.com", redirect_url=REDIRECT)
+        client.invite("newhire@contoso.com", invite_redirect_url=REDIRECT)
     with pytest.raises(ei.VerifiedDomainError):
-        client.invite_if_absent("newhire@contoso.com", redirect_url=REDIRECT)
+        client.invite_if_absent("newhire@contoso.com", invite_redirect_url=REDIRECT)
 
 
 def test_blocked_by_policy(fake_graph: FakeGraph) -> None:
     fake_graph.graph_error(400, "BadRequest",
                            "The invitation is blocked by cross-tenant access settings of the tenant.")
     with pytest.raises(ei.BlockedByPolicyError) as e:
-        fake_graph.client().invite("a@fabrikam.com", redirect_url=REDIRECT)
+        fake_graph.client().invite("a@fabrikam.com", invite_redirect_url=REDIRECT)
     assert (e.value.status, e.value.code, e.value.request_id) == (400, "BadRequest", "req-1")
 
 
@@ -105,7 +105,7 @@ def test_throttled_with_retry_after(emu: Emulator) -> None:
     emu.set_faults({"scripted": [{"method": "POST", "pathContains": "/invitations", "status": 429,
                                   "times": 5, "retryAfter": "7"}]})
     with pytest.raises(ei.ThrottledError) as e:
-        emu.client(max_retries=0).invite("a@fabrikam.com", redirect_url=REDIRECT)
+        emu.client(max_retries=0).invite("a@fabrikam.com", invite_redirect_url=REDIRECT)
     assert (e.value.status, e.value.code) == (429, "TooManyRequests")
     assert e.value.retry_after == 7.0
 
@@ -137,7 +137,7 @@ def test_protocol(fake_graph: FakeGraph) -> None:
     from conftest import Answer
     fake_graph.answer = Answer(201, "<html>not graph</html>", {"content-type": "text/html"})
     with pytest.raises(ei.ProtocolError) as e:
-        fake_graph.client().invite("a@fabrikam.com", redirect_url=REDIRECT)
+        fake_graph.client().invite("a@fabrikam.com", invite_redirect_url=REDIRECT)
     assert e.value.kind == "Protocol"
 
 
@@ -145,12 +145,12 @@ def test_maybe_applied_after_an_ambiguous_invitation(emu: Emulator, client: ei.C
     assert ei.EntraInviteError("m").maybe_applied is False
     emu.set_faults({"scripted": [{"method": "POST", "pathContains": "/invitations", "status": 500}]})
     with pytest.raises(ei.ServiceError) as e:
-        client.invite("maybe@fabrikam.com", redirect_url=REDIRECT)
+        client.invite("maybe@fabrikam.com", invite_redirect_url=REDIRECT)
     assert e.value.maybe_applied is True
     assert e.value.status == 500
     assert pickle.loads(pickle.dumps(e.value)).maybe_applied is True
     with pytest.raises(ei.InvalidInputError) as bad:
-        client.invite("not-an-address", redirect_url=REDIRECT)
+        client.invite("not-an-address", invite_redirect_url=REDIRECT)
     assert bad.value.maybe_applied is False
     # A failed read never created anything.
     emu.set_faults({"scripted": [{"method": "GET", "pathContains": "/users", "status": 503, "times": 10,
@@ -163,19 +163,19 @@ def test_maybe_applied_after_an_ambiguous_invitation(emu: Emulator, client: ei.C
 async def test_maybe_applied_async(emu: Emulator, aclient: ei.AsyncClient) -> None:
     emu.set_faults({"scripted": [{"method": "POST", "pathContains": "/invitations", "drop": True}]})
     with pytest.raises(ei.NetworkError) as e:
-        await aclient.invite("maybe-async@fabrikam.com", redirect_url=REDIRECT)
+        await aclient.invite("maybe-async@fabrikam.com", invite_redirect_url=REDIRECT)
     assert e.value.maybe_applied is True
     with pytest.raises(ei.InvalidInputError) as bad:
-        await aclient.invite("maybe-async@fabrikam.com", redirect_url="http://insecure/")
+        await aclient.invite("maybe-async@fabrikam.com", invite_redirect_url="http://insecure/")
     assert bad.value.maybe_applied is False
 
 
 async def test_async_raises_the_same_classes(emu: Emulator, fake_graph: FakeGraph) -> None:
     fake_graph.graph_error(400, "BadRequest", "The invitation is blocked by tenant policy.")
     with pytest.raises(ei.BlockedByPolicyError):
-        await fake_graph.async_client().invite("a@fabrikam.com", redirect_url=REDIRECT)
+        await fake_graph.async_client().invite("a@fabrikam.com", invite_redirect_url=REDIRECT)
     with pytest.raises(ei.AuthError):
         await emu.async_client(client_secret="x").lookup("a@fabrikam.com")
     with pytest.raises(ei.AlreadyExistsError):
         emu.add_user({"mail": "m@fabrikam.com", "userPrincipalName": "m@contoso.onmicrosoft.com"})
-        await emu.async_client().invite("m@fabrikam.com", redirect_url=REDIRECT)
+        await emu.async_client().invite("m@fabrikam.com", invite_redirect_url=REDIRECT)

@@ -61,5 +61,5 @@ async def test_async_calls_log_too(emu: Emulator, caplog: pytest.LogCaptureFixtu
     emu.set_faults({"scripted": [{"method": "POST", "pathContains": "/invitations", "status": 429,
                                   "times": 1, "retryAfter": "0"}]})
     with caplog.at_level(logging.DEBUG, logger="entra_invite"):
-        await c.invite("a@fabrikam.com", redirect_url=REDIRECT)
+        await c.invite("a@fabrikam.com", invite_redirect_url=REDIRECT)
     assert any("retrying Graph call" in r.getMessage() for r in caplog.records)

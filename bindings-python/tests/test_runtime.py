@@ -73,7 +73,7 @@ def test_worker_count_from_the_environment() -> None:
 
 
 async def test_a_thousand_gathered_calls(emu: Emulator, aclient: ei.AsyncClient) -> None:
-    await aclient.invite("taylor@fabrikam.com", redirect_url=REDIRECT)
+    await aclient.invite("taylor@fabrikam.com", invite_redirect_url=REDIRECT)
     results = await asyncio.gather(*(aclient.lookup("taylor@fabrikam.com") for _ in range(1000)))
     assert len(results) == 1000 and all(r.exists for r in results)
     assert thread_names().count("entra-invite-rt") < 64     # no runaway blocking pool
@@ -83,7 +83,7 @@ async def test_a_thousand_gathered_calls(emu: Emulator, aclient: ei.AsyncClient)
 async def test_cancelling_a_task_cancels_the_rust_work(emu: Emulator, aclient: ei.AsyncClient) -> None:
     await aclient.lookup("warm@fabrikam.com")               # token cached
     emu.set_faults({"latencyMs": {"min": 3000, "max": 3000}})
-    task = asyncio.create_task(aclient.invite("slow@fabrikam.com", redirect_url=REDIRECT))
+    task = asyncio.create_task(aclient.invite("slow@fabrikam.com", invite_redirect_url=REDIRECT))
     await asyncio.sleep(0.5)
     assert ei._native._live_tasks() == 1                     # the call is in flight in Rust
     started = time.monotonic()
@@ -99,7 +99,7 @@ async def test_cancelling_a_task_cancels_the_rust_work(emu: Emulator, aclient: e
     assert emu.stats()["invitationsCreated"] == 0
     # Control: the same call, not cancelled, does create the invitation.
     emu.set_faults({"latencyMs": {"min": 300, "max": 300}})
-    await aclient.invite("slow@fabrikam.com", redirect_url=REDIRECT)
+    await aclient.invite("slow@fabrikam.com", invite_redirect_url=REDIRECT)
     assert emu.stats()["invitationsCreated"] == 1
 
 
@@ -217,7 +217,7 @@ def test_twenty_gather_heavy_runs_all_exit_zero(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_a_forked_child_can_use_a_new_client(emu: Emulator, client: ei.Client) -> None:
-    client.invite("parent@fabrikam.com", redirect_url=REDIRECT)   # runtime running before fork
+    client.invite("parent@fabrikam.com", invite_redirect_url=REDIRECT)   # runtime running before fork
     url, tenant, cid, secret = emu.url, emu.tenant, emu.client_id, emu.client_secret
     r, w = os.pipe()
     pid = os.fork()
@@ -228,7 +228,7 @@ def test_a_forked_child_can_use_a_new_client(emu: Emulator, client: ei.Client) -
             c = ei.Client(tenant=tenant, client_id=cid, client_secret=secret, graph_url=url)
             found = c.lookup("parent@fabrikam.com").exists
             ac = ei.AsyncClient(tenant=tenant, client_id=cid, client_secret=secret, graph_url=url)
-            inv = asyncio.run(ac.invite("child@fabrikam.com", redirect_url=REDIRECT))
+            inv = asyncio.run(ac.invite("child@fabrikam.com", invite_redirect_url=REDIRECT))
             os.write(w, f"{found} {bool(inv.id)}".encode())
             code = 0
         finally:
@@ -258,7 +258,7 @@ def test_a_panic_in_the_core_is_an_internal_error(emu: Emulator, client: ei.Clie
         assert type(e.value) is ei.InternalError
         assert e.value.kind == "Internal"
     assert not client.lookup("after-a-panic@fabrikam.com").exists
-    assert client.invite("after-a-panic@fabrikam.com", redirect_url=REDIRECT).id
+    assert client.invite("after-a-panic@fabrikam.com", invite_redirect_url=REDIRECT).id
     assert ei._native._live_tasks() == 0
 
 
@@ -271,5 +271,5 @@ async def test_a_panic_in_the_core_is_an_internal_error_async(emu: Emulator, acl
                                return_exceptions=True)
     assert all(type(g) is ei.InternalError for g in got), got
     assert not (await aclient.lookup("after-a-panic@fabrikam.com")).exists
-    assert (await aclient.invite("after-a-panic@fabrikam.com", redirect_url=REDIRECT)).id
+    assert (await aclient.invite("after-a-panic@fabrikam.com", invite_redirect_url=REDIRECT)).id
     assert ei._native._live_tasks() == 0

@@ -102,10 +102,10 @@ def same(got: Any, want: Any) -> bool:
 
 
 def invite_kwargs(i: dict[str, Any]) -> dict[str, Any]:
-    kw: dict[str, Any] = {"redirect_url": i.get("redirectUrl", "")}
-    for src, dst in [("displayName", "display_name"), ("sendMessage", "send_message"),
-                     ("message", "message"), ("language", "message_language"), ("cc", "cc"),
-                     ("userType", "user_type")]:
+    kw: dict[str, Any] = {"invite_redirect_url": i.get("redirectUrl", "")}
+    for src, dst in [("displayName", "invited_user_display_name"), ("sendMessage", "send_invitation_message"),
+                     ("message", "customized_message_body"), ("language", "message_language"),
+                     ("cc", "cc_recipients"), ("userType", "invited_user_type")]:
         if i.get(src) is not None:
             kw[dst] = i[src]
     return kw
@@ -197,9 +197,9 @@ SUMMARY_KEYS = (("invited", "invited"), ("existing", "existing"), ("failed", "fa
                 ("fixed", "fixed"), ("removed", "removed"), ("inputChanged", "input_changed"))
 
 
-def bulk_json(rows: list[ei.BulkResult], summary: Mapping[str, object]) -> dict[str, Any]:
+def bulk_json(rows: list[ei.BulkResult], summary: ei.BulkSummary) -> dict[str, Any]:
     return {
-        "summary": {k: summary[py] for k, py in SUMMARY_KEYS},
+        "summary": {k: getattr(summary, py) for k, py in SUMMARY_KEYS},
         "rows": [{"row": r.row, "email": r.email, "outcome": r.outcome, "errorKind": r.error_kind,
                   "userId": r.user_id, "redeemUrl": r.redeem_url}
                  for r in sorted(rows, key=lambda r: r.row)],
@@ -263,7 +263,7 @@ def run_sync(emu: Emulator, c: ei.Client, op: str, input_: Any, folder: Path) ->
     if op == "guests":
         return guests_json(list(c.guests(i.get("state"))))
     if op == "reset":
-        return invitation_json(c.reset_redemption(i["user"], email=i["email"], redirect_url=i["redirectUrl"]).to_dict())
+        return invitation_json(c.reset_redemption(i["user"], invited_user_email_address=i["email"], invite_redirect_url=i["redirectUrl"]).to_dict())
     if op == "bulk":
         return bulk_sync(c, i, folder)
     return control(emu, op, input_)
@@ -282,7 +282,7 @@ async def run_async(emu: Emulator, c: ei.AsyncClient, op: str, input_: Any, fold
     if op == "guests":
         return guests_json([g async for g in c.guests(i.get("state"))])
     if op == "reset":
-        return invitation_json((await c.reset_redemption(i["user"], email=i["email"], redirect_url=i["redirectUrl"])).to_dict())
+        return invitation_json((await c.reset_redemption(i["user"], invited_user_email_address=i["email"], invite_redirect_url=i["redirectUrl"])).to_dict())
     if op == "bulk":
         return await bulk_async(c, i, folder)
     return control(emu, op, input_)

@@ -150,7 +150,7 @@ def test_repr_and_str_of_clients_hold_no_credential(emu: Emulator, app: str, tmp
 def test_wrong_secret_error_holds_no_secret(emu: Emulator, app: str) -> None:
     c = ei.Client(tenant=emu.tenant, client_id=app, client_secret=WRONG_SECRET, graph_url=emu.url, max_retries=0)
     with pytest.raises(ei.AuthError) as e:
-        c.invite("nobody@fabrikam.com", redirect_url=REDIRECT)
+        c.invite("nobody@fabrikam.com", invite_redirect_url=REDIRECT)
     assert e.value.code == "invalid_client"
     assert_absent(everything_in(e.value), WRONG_SECRET, SECRET)
 
@@ -192,14 +192,14 @@ def test_errors_after_a_token_was_issued_hold_neither_secret_nor_token(emu: Emul
     assert len(tap.tokens) == 1
     errors: list[ei.EntraInviteError] = []
     for call in (lambda: c.status("0b6d4c1e-1d1e-4a4b-9c9c-000000000000"),
-                 lambda: c.invite("newhire@contoso.com", redirect_url=REDIRECT),
-                 lambda: c.invite("not-an-address", redirect_url=REDIRECT)):
+                 lambda: c.invite("newhire@contoso.com", invite_redirect_url=REDIRECT),
+                 lambda: c.invite("not-an-address", invite_redirect_url=REDIRECT)):
         with pytest.raises(ei.EntraInviteError) as e:
             call()
         errors.append(e.value)
     emu.set_faults({"scripted": [{"method": "POST", "pathContains": "/invitations", "status": 500}]})
     with pytest.raises(ei.ServiceError) as e:
-        c.invite("maybe@fabrikam.com", redirect_url=REDIRECT)
+        c.invite("maybe@fabrikam.com", invite_redirect_url=REDIRECT)
     errors.append(e.value)
     for err in errors:
         assert_absent(everything_in(err), SECRET, *tap.tokens)
@@ -218,15 +218,15 @@ async def test_trace_logging_shows_no_secret_and_no_token(emu: Emulator, app: st
             {"method": "GET", "pathContains": "/users", "status": 503, "retryAfter": "0"},
             {"method": "POST", "pathContains": "/invitations", "status": 429, "retryAfter": "0"},
         ]})
-        inv = c.invite("logged@fabrikam.com", redirect_url=REDIRECT)
+        inv = c.invite("logged@fabrikam.com", invite_redirect_url=REDIRECT)
         assert inv.id
         assert c.lookup("logged@fabrikam.com").exists
         assert c.status("logged@fabrikam.com").state == "PendingAcceptance"
         emu.set_faults({"scripted": [
             {"method": "POST", "pathContains": "/invitations", "drop": True, "actFirst": True}]})
-        assert not c.invite_if_absent("ambiguous@fabrikam.com", redirect_url=REDIRECT).invited
+        assert not c.invite_if_absent("ambiguous@fabrikam.com", invite_redirect_url=REDIRECT).invited
         assert len(list(c.guests())) >= 2
-        assert (await ac.invite_if_absent("async@fabrikam.com", redirect_url=REDIRECT)).invited
+        assert (await ac.invite_if_absent("async@fabrikam.com", invite_redirect_url=REDIRECT)).invited
         assert [g async for g in ac.guests()]
         with pytest.raises(ei.NotFoundError):
             await ac.status("0b6d4c1e-1d1e-4a4b-9c9c-000000000000")

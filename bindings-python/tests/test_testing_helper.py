@@ -7,7 +7,7 @@ import pytest
 import entra_invite as ei
 from entra_invite.testing import Emulator
 
-from conftest import REDIRECT
+from conftest import REDIRECT, user_id
 
 
 def test_fixture_from_the_plugin(entra_invite_emulator: Emulator) -> None:
@@ -23,9 +23,9 @@ def test_emulator_control_api() -> None:
         assert "running" in repr(emu) and emu.tenant == "contoso.onmicrosoft.com"
         assert emu.client_id and emu.client_secret and emu.ca_cert_pem is None
         c = emu.client()
-        inv = c.invite("taylor@fabrikam.com", redirect_url=REDIRECT, send_message=True)
+        inv = c.invite("taylor@fabrikam.com", invite_redirect_url=REDIRECT, send_invitation_message=True)
         assert emu.outbox()[0]["inviteRedeemUrl"] == inv.invite_redeem_url
-        user = emu.redeem(inv.invited_user_id or "")
+        user = emu.redeem(user_id(inv))
         assert user["externalUserState"] == "Accepted"
         stats = emu.stats()
         assert stats["invitationsCreated"] == 1 and stats["tokenRequests"] == 1
@@ -50,7 +50,7 @@ def test_emulator_control_api() -> None:
 async def test_async_context_manager() -> None:
     async with Emulator() as emu:
         c = emu.async_client(max_retries=0)
-        assert (await c.invite("a@fabrikam.com", redirect_url=REDIRECT)).id
+        assert (await c.invite("a@fabrikam.com", invite_redirect_url=REDIRECT)).id
     assert not emu.running
 
 

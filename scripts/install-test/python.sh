@@ -67,7 +67,7 @@ for label, code in examples:
 with Emulator() as emu, tempfile.TemporaryDirectory() as tmp:
     client = emu.client()
     redirect = "https://myapps.microsoft.com/"
-    inv = client.invite("taylor@fabrikam.com", redirect_url=redirect, send_message=True)
+    inv = client.invite("taylor@fabrikam.com", invite_redirect_url=redirect, send_invitation_message=True)
     assert emu.outbox()[0]["inviteRedeemUrl"] == inv.invite_redeem_url
     assert client.lookup("taylor@fabrikam.com").exists
     assert client.status("taylor@fabrikam.com").state == "PendingAcceptance"
@@ -80,7 +80,7 @@ with Emulator() as emu, tempfile.TemporaryDirectory() as tmp:
     run = client.bulk_invite(rows, results=Path(tmp, "results.csv"))
     outcomes = sorted(r.outcome for r in run)
     assert outcomes == ["existing", "invited", "invited"], outcomes
-    print(f"   ok   smoke: invite, lookup, status, guests, bulk ({run.summary['invited']} invited)")
+    print(f"   ok   smoke: invite, lookup, status, guests, bulk ({run.summary.invited} invited)")
 
 sys.exit(1 if failed else 0)
 PY

@@ -5,7 +5,7 @@ guests' acceptance — from a Rust core, with a blocking ``Client`` and an async
 
     import entra_invite as ei
     client = ei.Client(tenant="contoso.onmicrosoft.com", client_id=..., client_secret=...)
-    inv = client.invite("taylor@fabrikam.com", redirect_url="https://myapps.microsoft.com/")
+    inv = client.invite("taylor@fabrikam.com", invite_redirect_url="https://myapps.microsoft.com/")
 
 Importing this package starts no thread; the core's runtime starts with the first client.
 """
@@ -18,12 +18,18 @@ from ._native import (
     AsyncGuestIterator,
     BulkResult,
     BulkRun,
+    BulkSummary,
     Client,
+    EmailAddress,
     GuestIterator,
     GuestStatus,
     Invitation,
+    InvitedUser,
+    InvitedUserMessageInfo,
     InviteOutcome,
     Lookup,
+    ObjectIdentity,
+    Recipient,
     User,
     __version__,
 )
@@ -50,12 +56,18 @@ __all__ = [
     "AsyncGuestIterator",
     "BulkResult",
     "BulkRun",
+    "BulkSummary",
     "Client",
+    "EmailAddress",
     "GuestIterator",
     "GuestStatus",
     "Invitation",
+    "InvitedUser",
+    "InvitedUserMessageInfo",
     "InviteOutcome",
     "Lookup",
+    "ObjectIdentity",
+    "Recipient",
     "User",
     "__version__",
     "EntraInviteError",

@@ -1,48 +1,147 @@
-"""Type stubs of the compiled module ``entra_invite._native`` (hand-written)."""
+"""Type stubs of the compiled module ``entra_invite._native`` (hand-written; run-tests.sh checks
+them against the module with ``mypy.stubtest``). The result classes are the core's models:
+their attributes are the core's field names in snake_case (tests/api/names.json)."""
 
 import datetime
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from typing import Any, Final, Literal, TypedDict, final
 
-from typing_extensions import Self
+from typing_extensions import Required, Self, Unpack
+
+__all__ = [
+    "AsyncBulkRun", "AsyncClient", "AsyncGuestIterator", "BulkResult", "BulkRun", "BulkSummary",
+    "Client", "EmailAddress", "GuestIterator", "GuestStatus", "Invitation", "InviteOutcome",
+    "InvitedUser", "InvitedUserMessageInfo", "Lookup", "ObjectIdentity", "Recipient", "THREAD_NAME",
+    "User", "__version__", "_close_exit_gate", "_current_thread_name", "_emit_test_event",
+    "_force_internal_error", "_force_internal_error_async", "_live_tasks", "_runtime_started",
+    "_runtime_thread_name",
+]
 
 __version__: Final[str]
 THREAD_NAME: Final[str]
 
-StrPath = str | os.PathLike[str]
-TokenResult = str | tuple[str, float | None] | Any
-TokenProvider = Callable[[], TokenResult | Awaitable[TokenResult]]
-GuestState = Literal["PendingAcceptance", "Accepted"]
-UserTypeName = Literal["Guest", "Member"]
-Json = Any
+_StrPath = str | os.PathLike[str]
+_TokenResult = str | tuple[str, float | None] | Any
+_TokenProvider = Callable[[], _TokenResult | Awaitable[_TokenResult]]
+_GuestState = Literal["PendingAcceptance", "Accepted"]
+_Json = Any
+
+class _ClientOptions(TypedDict, total=False):
+    """``Client(**options)``: core's ClientOptions in snake_case."""
+
+    tenant: str | None
+    client_id: str | None
+    client_secret: str | None
+    certificate_path: _StrPath | None
+    certificate_password: str | None
+    federated_token_file: _StrPath | None
+    token: str | None
+    token_provider: _TokenProvider | None
+    cloud: str | None
+    graph_url: str | None
+    authority_url: str | None
+    ca_cert: _StrPath | bytes | None
+    ca_cert_pem: str | bytes | None
+    timeout: float | None
+    max_retries: int | None
+    invitations_per_5s: int | None
+
+class _InvitationRequest(TypedDict, total=False):
+    """``invite(invited_user_email_address, **request)``: the rest of core's InvitationRequest."""
+
+    invite_redirect_url: Required[str]
+    invited_user_display_name: str | None
+    send_invitation_message: bool
+    customized_message_body: str | None
+    message_language: str | None
+    cc_recipients: str | Sequence[str] | None
+    invited_user_type: Literal["Guest", "Member"] | None
+    invited_user_sponsors: Sequence[str] | None
+
+class _BulkOptions(TypedDict, total=False):
+    """``bulk_invite(path, **options)``: core's BulkOptions (``settle_timeout`` in seconds)."""
+
+    concurrency: int
+    skip_existing: bool
+    dry_run: bool
+    results: _StrPath | None
+    wait: bool
+    settle_timeout: float
+
+class _Model:
+    def to_dict(self) -> dict[str, _Json]: ...
 
 @final
-class Invitation:
+class EmailAddress(_Model):
+    @property
+    def address(self) -> str | None: ...
+    @property
+    def name(self) -> str | None: ...
+
+@final
+class Recipient(_Model):
+    @property
+    def email_address(self) -> EmailAddress: ...
+
+@final
+class InvitedUserMessageInfo(_Model):
+    @property
+    def cc_recipients(self) -> list[Recipient]: ...
+    @property
+    def customized_message_body(self) -> str | None: ...
+    @property
+    def message_language(self) -> str | None: ...
+
+@final
+class InvitedUser(_Model):
     @property
     def id(self) -> str | None: ...
+    @property
+    def user_principal_name(self) -> str | None: ...
+    @property
+    def extra(self) -> dict[str, _Json]: ...
+
+@final
+class Invitation(_Model):
+    """An invitation as Graph returned it; ``invite_redeem_url`` is only ever available here."""
+
+    @property
+    def id(self) -> str | None: ...
+    @property
+    def invited_user_display_name(self) -> str | None: ...
+    @property
+    def invited_user_email_address(self) -> str | None: ...
+    @property
+    def invited_user_message_info(self) -> InvitedUserMessageInfo | None: ...
+    @property
+    def invited_user_type(self) -> str | None: ...
     @property
     def invite_redeem_url(self) -> str | None: ...
     @property
     def invite_redirect_url(self) -> str | None: ...
     @property
-    def invited_user_id(self) -> str | None: ...
-    @property
-    def invited_user_email_address(self) -> str | None: ...
-    @property
-    def invited_user_display_name(self) -> str | None: ...
-    @property
-    def invited_user_type(self) -> str | None: ...
+    def reset_redemption(self) -> bool | None: ...
     @property
     def send_invitation_message(self) -> bool | None: ...
     @property
-    def reset_redemption(self) -> bool | None: ...
-    @property
     def status(self) -> str | None: ...
-    def to_dict(self) -> dict[str, Json]: ...
+    @property
+    def invited_user(self) -> InvitedUser | None: ...
+    @property
+    def extra(self) -> dict[str, _Json]: ...
 
 @final
-class User:
+class ObjectIdentity(_Model):
+    @property
+    def sign_in_type(self) -> str | None: ...
+    @property
+    def issuer(self) -> str | None: ...
+    @property
+    def issuer_assigned_id(self) -> str | None: ...
+
+@final
+class User(_Model):
     @property
     def id(self) -> str: ...
     @property
@@ -58,36 +157,46 @@ class User:
     @property
     def external_user_state(self) -> str | None: ...
     @property
+    def external_user_state_change_date_time(self) -> str | None: ...
+    @property
     def account_enabled(self) -> bool | None: ...
     @property
-    def other_mails(self) -> list[str]: ...
+    def other_mails(self) -> list[str] | None: ...
     @property
-    def proxy_addresses(self) -> list[str]: ...
-    def to_dict(self) -> dict[str, Json]: ...
+    def proxy_addresses(self) -> list[str] | None: ...
+    @property
+    def identities(self) -> list[ObjectIdentity] | None: ...
+    @property
+    def created_date_time(self) -> str | None: ...
+    @property
+    def extra(self) -> dict[str, _Json]: ...
 
 @final
-class Lookup:
+class Lookup(_Model):
+    """Whether an address already has a user in the tenant (true when it does)."""
+
     @property
     def exists(self) -> bool: ...
     @property
     def user(self) -> User | None: ...
     @property
     def verified_domain(self) -> str | None: ...
-    def to_dict(self) -> dict[str, Json]: ...
     def __bool__(self) -> bool: ...
 
 @final
-class InviteOutcome:
+class InviteOutcome(_Model):
     @property
     def invited(self) -> bool: ...
     @property
     def invitation(self) -> Invitation | None: ...
     @property
     def user(self) -> User | None: ...
-    def to_dict(self) -> dict[str, Json]: ...
 
 @final
-class GuestStatus:
+class GuestStatus(_Model):
+    """Where a guest stands: ``state`` is ``None`` for users who were not invited, ``changed_at``
+    is timezone-aware (UTC)."""
+
     @property
     def user_id(self) -> str: ...
     @property
@@ -99,43 +208,16 @@ class GuestStatus:
     @property
     def user_type(self) -> str | None: ...
     @property
-    def state(self) -> GuestState | None: ...
+    def state(self) -> _GuestState | None: ...
     @property
     def raw_state(self) -> str | None: ...
     @property
     def changed_at(self) -> datetime.datetime | None: ...
     @property
     def user(self) -> User: ...
-    def to_dict(self) -> dict[str, Json]: ...
 
 @final
-class GuestIterator(Iterator[GuestStatus]):
-    def __iter__(self) -> Self: ...
-    def __next__(self) -> GuestStatus: ...
-    @property
-    def total(self) -> int | None: ...
-
-@final
-class AsyncGuestIterator(AsyncIterator[GuestStatus]):
-    def __aiter__(self) -> Self: ...
-    def __anext__(self) -> Awaitable[GuestStatus]: ...
-    @property
-    def total(self) -> int | None: ...
-
-class BulkSummary(TypedDict):
-    invited: int
-    existing: int
-    failed: int
-    invalid: int
-    valid: int
-    resumed: int
-    input_changed: bool
-    added: int
-    fixed: int
-    removed: int
-
-@final
-class BulkResult:
+class BulkResult(_Model):
     @property
     def row(self) -> int: ...
     @property
@@ -156,6 +238,44 @@ class BulkResult:
     def request_id(self) -> str | None: ...
 
 @final
+class BulkSummary(_Model):
+    @property
+    def invited(self) -> int: ...
+    @property
+    def existing(self) -> int: ...
+    @property
+    def failed(self) -> int: ...
+    @property
+    def invalid(self) -> int: ...
+    @property
+    def valid(self) -> int: ...
+    @property
+    def resumed(self) -> int: ...
+    @property
+    def input_changed(self) -> bool: ...
+    @property
+    def added(self) -> int: ...
+    @property
+    def fixed(self) -> int: ...
+    @property
+    def removed(self) -> int: ...
+
+@final
+class GuestIterator(Iterator[GuestStatus]):
+    def __iter__(self) -> Self: ...
+    def __next__(self) -> GuestStatus: ...
+    @property
+    def total(self) -> int | None: ...
+
+@final
+class AsyncGuestIterator(AsyncIterator[GuestStatus]):
+    def __aiter__(self) -> Self: ...
+    def __anext__(self) -> Awaitable[GuestStatus]: ...
+    async def _next(self) -> GuestStatus: ...
+    @property
+    def total(self) -> int | None: ...
+
+@final
 class BulkRun(Iterator[BulkResult]):
     def __iter__(self) -> Self: ...
     def __next__(self) -> BulkResult: ...
@@ -168,6 +288,7 @@ class BulkRun(Iterator[BulkResult]):
 class AsyncBulkRun(AsyncIterator[BulkResult]):
     def __aiter__(self) -> Self: ...
     def __anext__(self) -> Awaitable[BulkResult]: ...
+    async def _next(self) -> BulkResult: ...
     @property
     def summary(self) -> BulkSummary: ...
     async def finish(self) -> BulkSummary: ...
@@ -175,209 +296,53 @@ class AsyncBulkRun(AsyncIterator[BulkResult]):
 
 @final
 class Client:
-    def __init__(
-        self,
-        *,
-        tenant: str | None = None,
-        client_id: str | None = None,
-        client_secret: str | None = None,
-        certificate_path: StrPath | None = None,
-        certificate_password: str | None = None,
-        federated_token_file: StrPath | None = None,
-        token: str | None = None,
-        token_provider: TokenProvider | None = None,
-        cloud: str | None = None,
-        graph_url: str | None = None,
-        authority_url: str | None = None,
-        ca_cert: StrPath | bytes | None = None,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-        invitations_per_5s: int | None = None,
-    ) -> None: ...
+    def __new__(cls, **options: Unpack[_ClientOptions]) -> Self: ...
     @classmethod
-    def from_env(
-        cls,
-        *,
-        tenant: str | None = None,
-        client_id: str | None = None,
-        client_secret: str | None = None,
-        certificate_path: StrPath | None = None,
-        certificate_password: str | None = None,
-        federated_token_file: StrPath | None = None,
-        token: str | None = None,
-        token_provider: TokenProvider | None = None,
-        cloud: str | None = None,
-        graph_url: str | None = None,
-        authority_url: str | None = None,
-        ca_cert: StrPath | bytes | None = None,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-        invitations_per_5s: int | None = None,
-    ) -> Client: ...
+    def from_env(cls, **options: Unpack[_ClientOptions]) -> Self: ...
     @property
     def tenant(self) -> str: ...
     @property
     def graph_url(self) -> str: ...
-    def invite(
-        self,
-        email: str,
-        *,
-        redirect_url: str,
-        display_name: str | None = None,
-        send_message: bool = False,
-        message: str | None = None,
-        message_language: str | None = None,
-        cc: str | Sequence[str] | None = None,
-        user_type: UserTypeName | None = None,
-        sponsors: Sequence[str] | None = None,
-    ) -> Invitation: ...
+    def invite(self, invited_user_email_address: str, **request: Unpack[_InvitationRequest]) -> Invitation: ...
     def invite_if_absent(
-        self,
-        email: str,
-        *,
-        redirect_url: str,
-        display_name: str | None = None,
-        send_message: bool = False,
-        message: str | None = None,
-        message_language: str | None = None,
-        cc: str | Sequence[str] | None = None,
-        user_type: UserTypeName | None = None,
-        sponsors: Sequence[str] | None = None,
+        self, invited_user_email_address: str, **request: Unpack[_InvitationRequest]
     ) -> InviteOutcome: ...
     def lookup(self, email: str) -> Lookup: ...
     def status(self, email_or_id: str) -> GuestStatus: ...
-    def guests(self, state: GuestState | None = None, *, page_size: int | None = None) -> GuestIterator: ...
+    def guests(self, state: _GuestState | None = None, *, page_size: int | None = None) -> GuestIterator: ...
     def reset_redemption(
-        self,
-        user: str,
-        *,
-        email: str,
-        redirect_url: str,
-        display_name: str | None = None,
-        send_message: bool = False,
-        message: str | None = None,
-        message_language: str | None = None,
-        cc: str | Sequence[str] | None = None,
-        user_type: UserTypeName | None = None,
-        sponsors: Sequence[str] | None = None,
+        self, user: str, invited_user_email_address: str, **request: Unpack[_InvitationRequest]
     ) -> Invitation: ...
-    def bulk_invite(
-        self,
-        path: StrPath,
-        *,
-        concurrency: int = 16,
-        skip_existing: bool = True,
-        dry_run: bool = False,
-        results: StrPath | None = None,
-        wait: bool = False,
-        settle_timeout: float = 30.0,
-    ) -> BulkRun: ...
+    def bulk_invite(self, path: _StrPath, **options: Unpack[_BulkOptions]) -> BulkRun: ...
     def close(self) -> None: ...
     def __enter__(self) -> Self: ...
-    def __exit__(self, *exc: object) -> bool: ...
+    def __exit__(self, *_exc: object) -> bool: ...
 
 @final
 class AsyncClient:
-    def __init__(
-        self,
-        *,
-        tenant: str | None = None,
-        client_id: str | None = None,
-        client_secret: str | None = None,
-        certificate_path: StrPath | None = None,
-        certificate_password: str | None = None,
-        federated_token_file: StrPath | None = None,
-        token: str | None = None,
-        token_provider: TokenProvider | None = None,
-        cloud: str | None = None,
-        graph_url: str | None = None,
-        authority_url: str | None = None,
-        ca_cert: StrPath | bytes | None = None,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-        invitations_per_5s: int | None = None,
-    ) -> None: ...
+    def __new__(cls, **options: Unpack[_ClientOptions]) -> Self: ...
     @classmethod
-    def from_env(
-        cls,
-        *,
-        tenant: str | None = None,
-        client_id: str | None = None,
-        client_secret: str | None = None,
-        certificate_path: StrPath | None = None,
-        certificate_password: str | None = None,
-        federated_token_file: StrPath | None = None,
-        token: str | None = None,
-        token_provider: TokenProvider | None = None,
-        cloud: str | None = None,
-        graph_url: str | None = None,
-        authority_url: str | None = None,
-        ca_cert: StrPath | bytes | None = None,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-        invitations_per_5s: int | None = None,
-    ) -> AsyncClient: ...
+    def from_env(cls, **options: Unpack[_ClientOptions]) -> Self: ...
     @property
     def tenant(self) -> str: ...
     @property
     def graph_url(self) -> str: ...
     async def invite(
-        self,
-        email: str,
-        *,
-        redirect_url: str,
-        display_name: str | None = None,
-        send_message: bool = False,
-        message: str | None = None,
-        message_language: str | None = None,
-        cc: str | Sequence[str] | None = None,
-        user_type: UserTypeName | None = None,
-        sponsors: Sequence[str] | None = None,
+        self, invited_user_email_address: str, **request: Unpack[_InvitationRequest]
     ) -> Invitation: ...
     async def invite_if_absent(
-        self,
-        email: str,
-        *,
-        redirect_url: str,
-        display_name: str | None = None,
-        send_message: bool = False,
-        message: str | None = None,
-        message_language: str | None = None,
-        cc: str | Sequence[str] | None = None,
-        user_type: UserTypeName | None = None,
-        sponsors: Sequence[str] | None = None,
+        self, invited_user_email_address: str, **request: Unpack[_InvitationRequest]
     ) -> InviteOutcome: ...
     async def lookup(self, email: str) -> Lookup: ...
     async def status(self, email_or_id: str) -> GuestStatus: ...
-    def guests(self, state: GuestState | None = None, *, page_size: int | None = None) -> AsyncGuestIterator: ...
+    def guests(self, state: _GuestState | None = None, *, page_size: int | None = None) -> AsyncGuestIterator: ...
     async def reset_redemption(
-        self,
-        user: str,
-        *,
-        email: str,
-        redirect_url: str,
-        display_name: str | None = None,
-        send_message: bool = False,
-        message: str | None = None,
-        message_language: str | None = None,
-        cc: str | Sequence[str] | None = None,
-        user_type: UserTypeName | None = None,
-        sponsors: Sequence[str] | None = None,
+        self, user: str, invited_user_email_address: str, **request: Unpack[_InvitationRequest]
     ) -> Invitation: ...
-    def bulk_invite(
-        self,
-        path: StrPath,
-        *,
-        concurrency: int = 16,
-        skip_existing: bool = True,
-        dry_run: bool = False,
-        results: StrPath | None = None,
-        wait: bool = False,
-        settle_timeout: float = 30.0,
-    ) -> AsyncBulkRun: ...
+    def bulk_invite(self, path: _StrPath, **options: Unpack[_BulkOptions]) -> AsyncBulkRun: ...
     async def close(self) -> None: ...
     async def __aenter__(self) -> Self: ...
-    async def __aexit__(self, *exc: object) -> bool: ...
+    async def __aexit__(self, *_exc: object) -> bool: ...
 
 def _close_exit_gate() -> None: ...
 def _live_tasks() -> int: ...

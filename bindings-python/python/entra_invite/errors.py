@@ -28,12 +28,14 @@ __all__ = [
 class EntraInviteError(Exception):
     """Any failure of an entra-invite call.
 
-    ``kind`` is the stable name of the error kind (``"NotFound"``, ``"Throttled"``, ...);
-    ``status``, ``code``, ``request_id`` and ``client_request_id`` come from Graph's (or the
-    token endpoint's) answer when there was one; ``message`` is readable. ``maybe_applied`` is
-    True when the invitation may have been created even though the call failed (a 5xx, a
-    dropped connection or an unreadable answer to the invitation request): look the user up
-    before sending it again. Never contains a secret or a token.
+    The attributes are the core's ``ErrorDetails``: ``kind`` is the stable name of the error kind
+    (``"NotFound"``, ``"Throttled"``, ...); ``message`` is readable; ``field`` names the bad input
+    of an ``InvalidInputError``; ``status``, ``code``, ``request_id``, ``client_request_id`` and
+    ``date`` come from Graph's (or the token endpoint's) answer when there was one;
+    ``retry_after`` (seconds) says when Graph allows a retry; ``aadsts`` is a token-endpoint
+    error number. ``maybe_applied`` is True when the invitation may have been created even though
+    the call failed (a 5xx, a dropped connection or an unreadable answer to the invitation
+    request): look the user up before sending it again. Never contains a secret or a token.
     """
 
     kind: str = "Internal"
@@ -44,28 +46,28 @@ class EntraInviteError(Exception):
         message: str,
         *,
         kind: str | None = None,
-        code: str | None = None,
+        field: str | None = None,
         status: int | None = None,
+        code: str | None = None,
         request_id: str | None = None,
         client_request_id: str | None = None,
         date: str | None = None,
+        retry_after: float | None = None,
         aadsts: int | None = None,
         maybe_applied: bool = False,
-        **extra: Any,
     ) -> None:
         super().__init__(message)
+        self.kind = kind if kind is not None else type(self).kind
         self.message = message
-        if kind is not None:
-            self.kind = kind
-        self.code = code
+        self.field = field
         self.status = status
+        self.code = code
         self.request_id = request_id
         self.client_request_id = client_request_id
         self.date = date
+        self.retry_after = retry_after
         self.aadsts = aadsts
         self.maybe_applied = maybe_applied
-        for k, v in extra.items():
-            setattr(self, k, v)
 
     def _fields(self) -> dict[str, Any]:
         skip = {"message"}
@@ -97,10 +99,6 @@ class InvalidInputError(EntraInviteError, ValueError):
     """Bad input, refused before anything was sent (``field`` names it), or refused by Graph."""
 
     kind = "InvalidInput"
-    field: str | None
-
-    def __init__(self, message: str, *, field: str | None = None, **kw: Any) -> None:
-        super().__init__(message, field=field, **kw)
 
 
 class AuthError(EntraInviteError):
@@ -144,10 +142,6 @@ class ThrottledError(EntraInviteError):
     """Graph answered 429 and retries ran out; ``retry_after`` (seconds) says when to come back."""
 
     kind = "Throttled"
-    retry_after: float | None
-
-    def __init__(self, message: str, *, retry_after: float | None = None, **kw: Any) -> None:
-        super().__init__(message, retry_after=retry_after, **kw)
 
 
 class ServiceError(EntraInviteError):

@@ -5,7 +5,7 @@
 
     with Emulator() as emu:
         client = emu.client()
-        client.invite("taylor@fabrikam.com", redirect_url="https://myapps.microsoft.com/")
+        client.invite("taylor@fabrikam.com", invite_redirect_url="https://myapps.microsoft.com/")
         emu.redeem("taylor@fabrikam.com")
         assert client.status("taylor@fabrikam.com").state == "Accepted"
 

@@ -13,44 +13,10 @@ use std::time::Duration;
 
 use entra_invite::Error;
 use entra_invite_testing::TestEmulator;
-use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyModule};
 
 /// How often a blocking call wakes up to let Python run its signal handlers (Ctrl-C).
 const SIGNAL_SLICE: Duration = Duration::from_millis(50);
-
-static ERRORS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
-
-/// A core error as the matching class of `entra_invite.errors` (kind, message, status, field).
-fn to_py(py: Python<'_>, e: Error) -> PyErr {
-    let made = ERRORS
-        .get_or_try_init(py, || py.import("entra_invite.errors").map(Bound::unbind))
-        .and_then(|m| {
-            let kind = e.kind().as_str();
-            let kw = PyDict::new(py);
-            kw.set_item("kind", kind)?;
-            kw.set_item("code", e.code())?;
-            kw.set_item("status", e.status())?;
-            if kind == "InvalidInput" {
-                kw.set_item("field", e.field())?;
-            }
-            let cls = m
-                .bind(py)
-                .getattr(format!("{kind}Error"))
-                .or_else(|_| m.bind(py).getattr("EntraInviteError"))?;
-            cls.call((e.message(),), Some(&kw))
-        });
-    match made {
-        Ok(exc) => PyErr::from_value(exc),
-        Err(import_failed) => {
-            let fallback = PyRuntimeError::new_err(e.to_string());
-            fallback.set_cause(py, Some(import_failed));
-            fallback
-        }
-    }
-}
 
 /// Runs `fut` on this extension's runtime and waits with the GIL released, waking every few
 /// milliseconds for Python's signal handlers (Ctrl-C raises `KeyboardInterrupt`, aborting it).
@@ -71,7 +37,7 @@ where
         });
         rx = back;
         match got {
-            Ok(r) => return r.map_err(|e| to_py(py, e)),
+            Ok(r) => return Ok(r?),
             Err(RecvTimeoutError::Timeout) => {
                 if let Err(interrupted) = py.check_signals() {
                     drop(task);
@@ -80,13 +46,11 @@ where
             }
             Err(RecvTimeoutError::Disconnected) => {
                 drop(task);
-                return Err(to_py(
-                    py,
-                    Error::new(
-                        entra_invite::ErrorKind::Internal,
-                        "the emulator's task ended without a result",
-                    ),
-                ));
+                return Err(Error::new(
+                    entra_invite::ErrorKind::Internal,
+                    "the emulator's task ended without a result",
+                )
+                .into());
             }
         }
     }
@@ -105,12 +69,12 @@ struct PyEmulator {
 }
 
 impl PyEmulator {
-    fn get(&self, py: Python<'_>) -> PyResult<Arc<TestEmulator>> {
+    fn get(&self) -> PyResult<Arc<TestEmulator>> {
         self.emu
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
-            .ok_or_else(|| to_py(py, Error::invalid_input("emulator", "is stopped")))
+            .ok_or_else(|| Error::invalid_input("emulator", "is stopped").into())
     }
 }
 
@@ -168,15 +132,15 @@ impl PyEmulator {
         let body = body
             .map(|b| serde_json::from_str(&b))
             .transpose()
-            .map_err(|e| to_py(py, Error::invalid_input("body", e.to_string())))?;
-        let emu = self.get(py)?;
+            .map_err(|e| PyErr::from(Error::invalid_input("body", e.to_string())))?;
+        let emu = self.get()?;
         let v = wait(py, async move { emu.control(&method, &path, body).await })?;
         Ok(v.to_string())
     }
 
     /// The guest accepts their invitation (by email or user id); the user as JSON text.
     fn _redeem(&self, py: Python<'_>, email_or_id: String) -> PyResult<String> {
-        let emu = self.get(py)?;
+        let emu = self.get()?;
         let v = wait(py, async move { emu.redeem(&email_or_id).await })?;
         Ok(v.to_string())
     }

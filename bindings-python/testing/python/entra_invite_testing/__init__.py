@@ -5,10 +5,10 @@
     def test_onboarding() -> None:
         with Emulator() as emu:
             client = emu.client()
-            inv = client.invite("taylor@fabrikam.com", redirect_url="https://myapps.microsoft.com/")
+            inv = client.invite("taylor@fabrikam.com", invite_redirect_url="https://myapps.microsoft.com/")
             emu.redeem("taylor@fabrikam.com")
             assert client.status("taylor@fabrikam.com").state == "Accepted"
-            assert emu.outbox() == []          # send_message=False: no email
+            assert emu.outbox() == []          # send_invitation_message=False: no email
 
 With pytest, the fixture ``entra_invite_emulator`` (registered automatically when this package
 is installed) gives a fresh, running ``Emulator`` per test and stops it afterwards:
@@ -39,7 +39,9 @@ from ._native import READONLY_CLIENT_SECRET as _RO_SECRET
 from ._native import _Emulator, __version__
 
 if TYPE_CHECKING:
-    from entra_invite._native import StrPath, TokenProvider
+    from typing_extensions import Unpack
+
+    from entra_invite._native import _ClientOptions
 
 __all__ = ["Emulator", "READONLY_CLIENT_ID", "READONLY_CLIENT_SECRET", "__version__"]
 
@@ -69,8 +71,8 @@ class Emulator(_Emulator):
             "client_secret": self.client_secret,
             "graph_url": self.url,
         }
-        if self.ca_cert_pem is not None:
-            opts["ca_cert"] = self.ca_cert_pem
+        if self.ca_cert_pem is not None and not {"ca_cert", "ca_cert_pem"} & given.keys():
+            opts["ca_cert_pem"] = self.ca_cert_pem
         if any(k in given for k in _CREDENTIALS):
             del opts["client_secret"]          # the given credential replaces the default app's
         if not self.running:
@@ -78,84 +80,14 @@ class Emulator(_Emulator):
         opts.update(given)
         return opts
 
-    def client(
-        self,
-        *,
-        tenant: str | None = None,
-        client_id: str | None = None,
-        client_secret: str | None = None,
-        certificate_path: StrPath | None = None,
-        certificate_password: str | None = None,
-        federated_token_file: StrPath | None = None,
-        token: str | None = None,
-        token_provider: TokenProvider | None = None,
-        cloud: str | None = None,
-        graph_url: str | None = None,
-        authority_url: str | None = None,
-        ca_cert: StrPath | bytes | None = None,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-        invitations_per_5s: int | None = None,
-    ) -> entra_invite.Client:
+    def client(self, **options: Unpack[_ClientOptions]) -> entra_invite.Client:
         """A ``Client`` of the emulator's default app (keyword arguments, those of
         ``entra_invite.Client``, override its settings)."""
-        overrides = dict(
-            tenant=tenant,
-            client_id=client_id,
-            client_secret=client_secret,
-            certificate_path=certificate_path,
-            certificate_password=certificate_password,
-            federated_token_file=federated_token_file,
-            token=token,
-            token_provider=token_provider,
-            cloud=cloud,
-            graph_url=graph_url,
-            authority_url=authority_url,
-            ca_cert=ca_cert,
-            timeout=timeout,
-            max_retries=max_retries,
-            invitations_per_5s=invitations_per_5s,
-        )
-        return entra_invite.Client(**self._client_options(overrides))
+        return entra_invite.Client(**self._client_options(dict(options)))
 
-    def async_client(
-        self,
-        *,
-        tenant: str | None = None,
-        client_id: str | None = None,
-        client_secret: str | None = None,
-        certificate_path: StrPath | None = None,
-        certificate_password: str | None = None,
-        federated_token_file: StrPath | None = None,
-        token: str | None = None,
-        token_provider: TokenProvider | None = None,
-        cloud: str | None = None,
-        graph_url: str | None = None,
-        authority_url: str | None = None,
-        ca_cert: StrPath | bytes | None = None,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-        invitations_per_5s: int | None = None,
-    ) -> entra_invite.AsyncClient:
+    def async_client(self, **options: Unpack[_ClientOptions]) -> entra_invite.AsyncClient:
         """An ``AsyncClient`` of the emulator's default app (keyword arguments override)."""
-        overrides = dict(
-            tenant=tenant,
-            client_id=client_id,
-            client_secret=client_secret,
-            certificate_path=certificate_path,
-            certificate_password=certificate_password,
-            federated_token_file=federated_token_file,
-            token=token,
-            token_provider=token_provider,
-            cloud=cloud,
-            graph_url=graph_url,
-            authority_url=authority_url,
-            ca_cert=ca_cert,
-            timeout=timeout,
-            max_retries=max_retries,
-            invitations_per_5s=invitations_per_5s,
-        )
-        return entra_invite.AsyncClient(**self._client_options(overrides))
+        return entra_invite.AsyncClient(**self._client_options(dict(options)))
 
     # -- control API ------------------------------------------------------------------------
 
