@@ -1,6 +1,8 @@
 'use strict'
-// One Error subclass per core error kind, named as in the Python package. Native errors arrive as
-// "[Kind] message" + "\u001e" + JSON details (a rejected napi promise carries only a message).
+// One Error subclass per core error kind, named as in the Python package. Every error carries the
+// core's ErrorDetails as properties (kind, field, status, code, requestId, clientRequestId, date,
+// retryAfter in ms, aadsts, maybeApplied). A rejected napi promise carries only a message, so the
+// native side sends "[Kind] message" + "\u001e" + the details as JSON (core/src/bindings/napi.rs).
 
 const SEPARATOR = '\u001e'
 
@@ -8,85 +10,42 @@ class EntraInviteError extends Error {
   constructor(message, details = {}, options) {
     super(message, options)
     this.name = new.target.name
+    const d = details ?? {}
     /** The core's error kind: 'InvalidInput', 'Auth', 'Throttled', ... */
-    this.kind = details.kind ?? 'Internal'
-    /** Graph's (or the token endpoint's) error code, e.g. 'Request_ResourceNotFound'. */
-    this.code = details.code ?? null
+    this.kind = d.kind ?? new.target.kind ?? 'Internal'
+    /** For InvalidInput: the input field at fault, e.g. 'invitedUserEmailAddress'. */
+    this.field = d.field ?? null
     /** HTTP status of the failing answer. */
-    this.status = details.status ?? null
-    this.requestId = details.requestId ?? null
-    this.clientRequestId = details.clientRequestId ?? null
+    this.status = d.status ?? null
+    /** Graph's (or the token endpoint's) error code, e.g. 'Request_ResourceNotFound'. */
+    this.code = d.code ?? null
+    this.requestId = d.requestId ?? null
+    this.clientRequestId = d.clientRequestId ?? null
     /** The failing answer's Date header. */
-    this.date = details.date ?? null
+    this.date = d.date ?? null
+    /** Milliseconds Graph asked to wait before retrying (throttling), or null. */
+    this.retryAfter = d.retryAfter ?? null
+    /** The AADSTS number of a token-endpoint error (e.g. 7000215: wrong secret). */
+    this.aadsts = d.aadsts ?? null
     /** True when the invitation may have been created although the call failed (a 5xx, a dropped
      * connection or an unreadable answer to the invitation request): look up before resending. */
-    this.maybeApplied = details.maybeApplied ?? false
+    this.maybeApplied = d.maybeApplied ?? false
   }
 }
 
-class InvalidInputError extends EntraInviteError {
-  constructor(message, details = {}, options) {
-    super(message, { kind: 'InvalidInput', ...details }, options)
-    /** The input field at fault, e.g. 'invitedUserEmailAddress'. */
-    this.field = details.field ?? null
-  }
-}
-
-class AuthError extends EntraInviteError {
-  constructor(message, details = {}, options) {
-    super(message, { kind: 'Auth', ...details }, options)
-    /** The AADSTS number of a token-endpoint error (e.g. 7000215: wrong secret). */
-    this.aadsts = details.aadsts ?? null
-  }
-}
-
-class ThrottledError extends EntraInviteError {
-  constructor(message, details = {}, options) {
-    super(message, { kind: 'Throttled', ...details }, options)
-    /** Seconds Graph asked to wait before retrying, or null. */
-    this.retryAfter = details.retryAfter ?? null
-  }
-}
-
-function simple(kind) {
+/** A named class per kind, so `err.name` and stack traces read well. */
+function subclass(kind) {
   const name = `${kind}Error`
-  // A named class per kind, so `err.name` and stack traces read well.
-  const cls = {
-    [name]: class extends EntraInviteError {
-      constructor(message, details = {}, options) {
-        super(message, { kind, ...details }, options)
-      }
-    },
-  }[name]
+  const cls = { [name]: class extends EntraInviteError {} }[name]
+  cls.kind = kind
   return cls
 }
 
-const PermissionDeniedError = simple('PermissionDenied')
-const NotFoundError = simple('NotFound')
-const AlreadyExistsError = simple('AlreadyExists')
-const VerifiedDomainError = simple('VerifiedDomain')
-const BlockedByPolicyError = simple('BlockedByPolicy')
-const ServiceError = simple('Service')
-const NetworkError = simple('Network')
-const TimeoutError = simple('Timeout')
-const ProtocolError = simple('Protocol')
-const InternalError = simple('Internal')
-
-const BY_KIND = {
-  InvalidInput: InvalidInputError,
-  Auth: AuthError,
-  PermissionDenied: PermissionDeniedError,
-  NotFound: NotFoundError,
-  AlreadyExists: AlreadyExistsError,
-  VerifiedDomain: VerifiedDomainError,
-  BlockedByPolicy: BlockedByPolicyError,
-  Throttled: ThrottledError,
-  Service: ServiceError,
-  Network: NetworkError,
-  Timeout: TimeoutError,
-  Protocol: ProtocolError,
-  Internal: InternalError,
-}
+const KINDS = [
+  'InvalidInput', 'Auth', 'PermissionDenied', 'NotFound', 'AlreadyExists', 'VerifiedDomain',
+  'BlockedByPolicy', 'Throttled', 'Service', 'Network', 'Timeout', 'Protocol', 'Internal',
+]
+const BY_KIND = Object.fromEntries(KINDS.map((k) => [k, subclass(k)]))
 
 // napi's own argument-conversion failures (a value of the wrong type).
 const NAPI_INPUT_CODES = new Set([
@@ -111,10 +70,8 @@ function toError(e) {
       return new Cls(typeof details.message === 'string' ? details.message : text.slice(0, at), details)
     }
   }
-  if (e && NAPI_INPUT_CODES.has(e.code)) {
-    return new InvalidInputError(text, {}, { cause: e })
-  }
-  return new InternalError(text, {}, { cause: e })
+  if (e && NAPI_INPUT_CODES.has(e.code)) return new BY_KIND.InvalidInput(text, {}, { cause: e })
+  return new BY_KIND.Internal(text, {}, { cause: e })
 }
 
 function rethrow(e) {
@@ -122,24 +79,12 @@ function rethrow(e) {
 }
 
 function invalid(field, message) {
-  return new InvalidInputError(`${field}: ${message}`, { field })
+  return new BY_KIND.InvalidInput(`${field}: ${message}`, { field })
 }
 
 module.exports = {
   EntraInviteError,
-  InvalidInputError,
-  AuthError,
-  PermissionDeniedError,
-  NotFoundError,
-  AlreadyExistsError,
-  VerifiedDomainError,
-  BlockedByPolicyError,
-  ThrottledError,
-  ServiceError,
-  NetworkError,
-  TimeoutError,
-  ProtocolError,
-  InternalError,
+  ...Object.fromEntries(KINDS.map((k) => [`${k}Error`, BY_KIND[k]])),
   errorClasses: BY_KIND,
   toError,
   rethrow,

@@ -9,21 +9,12 @@ const errors = require('./errors.js')
 const { toError, rethrow, invalid } = errors
 const FROM_ENV = Symbol('fromEnv')
 
-/** A shallow copy without `undefined` members (they have no JSON form), nested objects included. */
-function plain(v, field) {
-  if (v === null || v === undefined) return null
-  if (typeof v !== 'object') return v
-  if (Array.isArray(v)) return v.map((x) => plain(x, field))
-  const out = {}
-  for (const k of Object.keys(v)) {
-    const x = v[k]
-    if (x !== undefined) out[k] = typeof x === 'object' && x !== null ? plain(x, k) : x
-  }
-  return out
-}
-
+/** `v`, checked to be an object; a property set to `undefined` counts as absent (its default). */
 function requireObject(v, field) {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw invalid(field, 'must be an object')
+  for (const k in v) {
+    if (v[k] === undefined) return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined))
+  }
   return v
 }
 
@@ -81,20 +72,11 @@ function run(opts, start) {
   })
 }
 
-function asDate(s) {
-  return s === null || s === undefined ? null : new Date(s)
-}
-
-function guestStatus(s) {
-  s.changedAt = asDate(s.changedAt)
-  return s
-}
-
 function tokenAnswer(t) {
-  if (typeof t === 'string') return { token: t, expiresOnTimestamp: null }
+  if (typeof t === 'string') return { token: t }
   if (t && typeof t === 'object' && typeof t.token === 'string') {
     const exp = t.expiresOnTimestamp
-    return { token: t.token, expiresOnTimestamp: typeof exp === 'number' ? exp : null }
+    return { token: t.token, expiresOnTimestamp: typeof exp === 'number' ? exp : undefined }
   }
   throw new TypeError('tokenProvider must return a string or { token, expiresOnTimestamp }')
 }
@@ -131,7 +113,7 @@ class GuestList {
       const page = await run(opts, (cancel) => pager.nextPage(cancel))
       if (page === null) return
       if (this.total === null) this.total = page.total
-      yield page.value.map(guestStatus)
+      yield page.value
     }
   }
 
@@ -196,7 +178,7 @@ class Client {
     }
     try {
       const { tokenProvider, ...rest } = requireObject(options ?? {}, 'options')
-      this.#native = new native.NativeClient(plain(rest), providerOf(tokenProvider))
+      this.#native = new native.NativeClient(requireObject(rest, 'options'), providerOf(tokenProvider))
     } catch (e) {
       throw toError(e)
     }
@@ -214,12 +196,12 @@ class Client {
 
   /** The Graph base URL in use. */
   get graphUrl() {
-    return this.#native.graphBase
+    return this.#native.graphUrl
   }
 
   /** Sends an invitation; resolves to Graph's invitation object. */
   invite(request, opts) {
-    return run(opts, (c) => this.#native.invite(plain(requireObject(request, 'invitation')), c))
+    return run(opts, (c) => this.#native.invite(requireObject(request, 'invitation'), c))
   }
 
   /** Whether `email` already has a user: `{ exists, user, verifiedDomain }`. */
@@ -230,13 +212,13 @@ class Client {
   /** Invites unless the address already has a user: `{ invited, invitation, user }`. */
   inviteIfAbsent(request, opts) {
     return run(opts, (c) =>
-      this.#native.inviteIfAbsent(plain(requireObject(request, 'invitation')), c),
+      this.#native.inviteIfAbsent(requireObject(request, 'invitation'), c),
     )
   }
 
   /** A guest's acceptance state, by email or user id: `{ userId, state, changedAt, ... }`. */
   status(user, opts) {
-    return run(opts, (c) => this.#native.status(requireString(user, 'user'), c).then(guestStatus))
+    return run(opts, (c) => this.#native.status(requireString(user, 'user'), c))
   }
 
   /** The tenant's guests (optionally only those in `state`), as an async iterable. */
@@ -252,7 +234,7 @@ class Client {
     requireObject(o, 'options')
     const { signal, ...rest } = o
     try {
-      return new BulkRun(this.#native.bulkInvite(requireString(path, 'path'), plain(rest)), signal)
+      return new BulkRun(this.#native.bulkInvite(requireString(path, 'path'), requireObject(rest, 'options')), signal)
     } catch (e) {
       throw toError(e)
     }
@@ -263,7 +245,7 @@ class Client {
     return run(opts, (c) =>
       this.#native.resetRedemption(
         requireString(user, 'user'),
-        plain(requireObject(request, 'invitation')),
+        requireObject(request, 'invitation'),
         c,
       ),
     )

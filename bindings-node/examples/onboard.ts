@@ -9,7 +9,7 @@ import {
   type GuestStatus,
   type Invitation,
   type InvitationRequest,
-  type LookupResult,
+  type Lookup,
 } from 'entra-invite'
 import { Emulator } from 'entra-invite/testing'
 
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
       clientSecret: emu.clientSecret,
       graphUrl: emu.url,
       cloud: 'global',
-      timeoutMs: 30_000,
+      timeout: 30_000,
       maxRetries: 5,
     })
     const token: string = await emu.issueToken()
@@ -34,17 +34,15 @@ async function main(): Promise<void> {
       invitedUserDisplayName: 'Taylor',
       sendInvitationMessage: true,
       invitedUserType: 'Member',
-      invitedUserMessageInfo: {
-        customizedMessageBody: 'Hello Taylor',
-        messageLanguage: 'en-US',
-        ccRecipients: [{ emailAddress: { address: 'lead@contoso.com', name: 'Lead' } }],
-      },
+      customizedMessageBody: 'Hello Taylor',
+      messageLanguage: 'en-US',
+      ccRecipients: [{ address: 'lead@contoso.com', name: 'Lead' }],
     }
     const inv: Invitation = await client.invite(request)
     const userId: string = inv.invitedUser?.id ?? ''
     console.log(inv.id, inv.inviteRedeemUrl, userId, inv.status)
 
-    const found: LookupResult = await delegated.lookup('taylor@fabrikam.com')
+    const found: Lookup = await delegated.lookup('taylor@fabrikam.com')
     if (found.exists && found.user) console.log('exists:', found.user.userPrincipalName)
 
     const out = await client.inviteIfAbsent({ invitedUserEmailAddress: 'kim@fabrikam.com', inviteRedirectUrl: 'https://myapps.microsoft.com/' })
@@ -73,7 +71,7 @@ async function main(): Promise<void> {
       await client.status('nobody@fabrikam.com')
     } catch (e) {
       if (e instanceof NotFoundError) console.log('not found:', e.code, e.status, e.requestId)
-      else if (e instanceof ThrottledError) console.log('come back in', e.retryAfter, 's')
+      else if (e instanceof ThrottledError) console.log('come back in', e.retryAfter, 'ms')
       else if (e instanceof InvalidInputError) console.log('bad field', e.field)
       else if (e instanceof EntraInviteError) console.log(e.kind, e.message, e.clientRequestId)
       else throw e

@@ -1,8 +1,8 @@
 //! `tokenProvider`: an async JavaScript function as the core's `TokenSource`.
 //!
-//! `index.js` wraps the user's function so it always returns a promise of
-//! `{ token, expiresOnTimestamp? }` (azure-identity's `AccessToken` shape) and never throws
-//! synchronously; a rejected promise fails the call.
+//! `index.js` wraps the user's function so it always returns a promise of a `TokenAnswer`
+//! (azure-identity's `AccessToken` shape) and never throws synchronously; a rejected promise
+//! fails the call.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -12,50 +12,26 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use entra_invite::{AccessToken, Error, TokenSource};
 use napi::bindgen_prelude::*;
 use napi::threadsafe_function::ThreadsafeFunction;
-use serde_json::Value;
+use napi_derive::napi;
+
+/// What a `tokenProvider` may resolve to (the shape of azure-identity's `AccessToken`).
+#[napi(object, object_to_js = false)]
+pub struct TokenAnswer {
+    pub token: String,
+    /// Expiry in milliseconds since the epoch; without it the token is kept until Graph
+    /// rejects it.
+    pub expires_on_timestamp: Option<f64>,
+}
 
 /// Weak: a client holding a provider does not keep Node's event loop alive.
-pub(crate) type ProviderFn = ThreadsafeFunction<(), Promise<Value>, (), Status, false, true>;
+pub(crate) type ProviderFn = ThreadsafeFunction<(), Promise<TokenAnswer>, (), Status, false, true>;
 
-pub(crate) struct JsTokenSource {
-    provider: ProviderFn,
-}
+pub(crate) struct JsTokenSource(ProviderFn);
 
 impl JsTokenSource {
     pub(crate) fn shared(provider: ProviderFn) -> Arc<dyn TokenSource> {
-        Arc::new(JsTokenSource { provider })
+        Arc::new(JsTokenSource(provider))
     }
-}
-
-/// A provider that answers something unusable is a programming error: `InvalidInput`.
-fn provider_error(message: String) -> Error {
-    Error::invalid_input("tokenProvider", message)
-}
-
-/// A provider that throws could not authenticate: `Auth`, keeping its explanation.
-fn provider_failed(message: String) -> Error {
-    Error::auth(format!("tokenProvider {message}"))
-}
-
-fn parse(v: Value) -> std::result::Result<AccessToken, Error> {
-    let token = v
-        .get("token")
-        .and_then(Value::as_str)
-        .filter(|t| !t.trim().is_empty())
-        .ok_or_else(|| provider_error("must resolve to a non-empty string or { token }".into()))?;
-    let expires_in = match v.get("expiresOnTimestamp") {
-        None | Some(Value::Null) => None,
-        Some(n) => {
-            let ms = n.as_f64().ok_or_else(|| {
-                provider_error("expiresOnTimestamp must be a number of milliseconds".into())
-            })?;
-            let now = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0.0, |d| d.as_secs_f64() * 1000.0);
-            Some(Duration::from_secs_f64(((ms - now) / 1000.0).max(0.0)))
-        }
-    };
-    Ok(AccessToken::new(token.trim(), expires_in))
 }
 
 impl TokenSource for JsTokenSource {
@@ -63,15 +39,30 @@ impl TokenSource for JsTokenSource {
         &self,
     ) -> Pin<Box<dyn Future<Output = std::result::Result<AccessToken, Error>> + Send + '_>> {
         Box::pin(async move {
-            let promise = self
-                .provider
-                .call_async(())
+            let promise = self.0.call_async(()).await.map_err(|e| {
+                Error::invalid_input(
+                    "tokenProvider",
+                    format!("could not be called: {}", e.reason),
+                )
+            })?;
+            // A provider that throws could not authenticate: `Auth`, keeping its explanation.
+            let answer = promise
                 .await
-                .map_err(|e| provider_error(format!("could not be called: {}", e.reason)))?;
-            let v = promise
-                .await
-                .map_err(|e| provider_failed(format!("failed: {}", e.reason)))?;
-            parse(v)
+                .map_err(|e| Error::auth(format!("tokenProvider failed: {}", e.reason)))?;
+            let token = answer.token.trim();
+            if token.is_empty() {
+                return Err(Error::invalid_input(
+                    "tokenProvider",
+                    "resolved to an empty token",
+                ));
+            }
+            let expires_in = answer.expires_on_timestamp.map(|ms| {
+                let now = SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .map_or(0.0, |d| d.as_secs_f64() * 1000.0);
+                Duration::from_secs_f64(((ms - now) / 1000.0).clamp(0.0, 1e9))
+            });
+            Ok(AccessToken::new(token, expires_in))
         })
     }
 }

@@ -1,16 +1,16 @@
-//! `NativeClient`: the core `Client`, one promise per operation, each run on the core runtime.
+//! `NativeClient`: the core `Client`. Each method awaits the core's future once, on the core
+//! runtime (napi's backend, `runtime.rs`); `?` maps core errors (core/src/bindings/napi.rs).
 
-use std::sync::Arc;
-
-use entra_invite::{BulkRun, Client, GuestPages, Settings};
+use entra_invite::{
+    BulkOptions, Client, ExternalUserState, GuestStatus, Invitation, InvitationRequest,
+    InviteOutcome, Lookup, Settings,
+};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use serde_json::Value;
 
 use crate::auth::{JsTokenSource, ProviderFn};
-use crate::errors::{invalid, to_napi};
-use crate::models;
-use crate::runtime::{promise, Cancel};
+use crate::pagers::{BulkPager, GuestPager};
+use crate::runtime::{until_cancelled, Cancel};
 
 #[napi]
 pub struct NativeClient {
@@ -19,14 +19,17 @@ pub struct NativeClient {
 
 #[napi]
 impl NativeClient {
-    /// `options` as documented in `index.d.ts`; `tokenProvider` is passed apart (a function).
-    #[napi(catch_unwind, constructor)]
-    pub fn new(options: Option<Value>, token_provider: Option<ProviderFn>) -> Result<Self> {
-        let provider = token_provider.map(JsTokenSource::shared);
-        let settings =
-            models::settings(&options.unwrap_or(Value::Null), provider).map_err(to_napi)?;
+    /// `tokenProvider` is passed apart from the options (a function).
+    #[napi(
+        catch_unwind,
+        constructor,
+        ts_args_type = "options?: ClientOptions | null, tokenProvider?: (() => Promise<TokenAnswer>) | null"
+    )]
+    pub fn new(options: Option<Settings>, token_provider: Option<ProviderFn>) -> Result<Self> {
+        let mut settings = options.unwrap_or_default();
+        settings.token_source = token_provider.map(JsTokenSource::shared);
         Ok(NativeClient {
-            inner: settings.build().map_err(to_napi)?,
+            inner: settings.build()?,
         })
     }
 
@@ -34,7 +37,7 @@ impl NativeClient {
     #[napi(catch_unwind, factory)]
     pub fn from_env() -> Result<Self> {
         Ok(NativeClient {
-            inner: Settings::from_env().build().map_err(to_napi)?,
+            inner: Settings::from_env().build()?,
         })
     }
 
@@ -44,167 +47,64 @@ impl NativeClient {
     }
 
     #[napi(catch_unwind, getter)]
-    pub fn graph_base(&self) -> String {
+    pub fn graph_url(&self) -> String {
         self.inner.graph_base().to_string()
     }
 
-    #[napi(catch_unwind, ts_return_type = "Promise<any>")]
-    pub fn invite(
+    #[napi(catch_unwind)]
+    pub async fn invite(
         &self,
-        env: &Env,
-        request: Value,
+        request: InvitationRequest,
         cancel: Option<&Cancel>,
-    ) -> Result<AsyncBlock<Value>> {
-        let client = self.inner.clone();
-        promise(env, cancel, async move {
-            let inv = client.invite(&models::request(&request)?).await?;
-            models::invitation(&inv)
-        })
+    ) -> Result<Invitation> {
+        until_cancelled(cancel, self.inner.invite(&request)).await
     }
 
-    #[napi(catch_unwind, ts_return_type = "Promise<any>")]
-    pub fn invite_if_absent(
+    #[napi(catch_unwind)]
+    pub async fn invite_if_absent(
         &self,
-        env: &Env,
-        request: Value,
+        request: InvitationRequest,
         cancel: Option<&Cancel>,
-    ) -> Result<AsyncBlock<Value>> {
-        let client = self.inner.clone();
-        promise(env, cancel, async move {
-            let out = client.invite_if_absent(&models::request(&request)?).await?;
-            models::outcome(&out)
-        })
+    ) -> Result<InviteOutcome> {
+        until_cancelled(cancel, self.inner.invite_if_absent(&request)).await
     }
 
-    #[napi(catch_unwind, ts_return_type = "Promise<any>")]
-    pub fn lookup(
-        &self,
-        env: &Env,
-        email: String,
-        cancel: Option<&Cancel>,
-    ) -> Result<AsyncBlock<Value>> {
-        let client = self.inner.clone();
-        promise(env, cancel, async move {
-            models::lookup(&client.lookup(&email).await?)
-        })
+    #[napi(catch_unwind)]
+    pub async fn lookup(&self, email: String, cancel: Option<&Cancel>) -> Result<Lookup> {
+        until_cancelled(cancel, self.inner.lookup(&email)).await
     }
 
-    #[napi(catch_unwind, ts_return_type = "Promise<any>")]
-    pub fn status(
+    /// By email or user object id.
+    #[napi(catch_unwind)]
+    pub async fn status(&self, user: String, cancel: Option<&Cancel>) -> Result<GuestStatus> {
+        until_cancelled(cancel, self.inner.status(&user)).await
+    }
+
+    #[napi(catch_unwind)]
+    pub async fn reset_redemption(
         &self,
-        env: &Env,
         user: String,
+        request: InvitationRequest,
         cancel: Option<&Cancel>,
-    ) -> Result<AsyncBlock<Value>> {
-        let client = self.inner.clone();
-        promise(env, cancel, async move {
-            models::status(&client.status(&user).await?)
-        })
+    ) -> Result<Invitation> {
+        until_cancelled(cancel, self.inner.reset_redemption(&user, &request)).await
     }
 
-    #[napi(catch_unwind, ts_return_type = "Promise<any>")]
-    pub fn reset_redemption(
-        &self,
-        env: &Env,
-        user: String,
-        request: Value,
-        cancel: Option<&Cancel>,
-    ) -> Result<AsyncBlock<Value>> {
-        let client = self.inner.clone();
-        promise(env, cancel, async move {
-            let inv = client
-                .reset_redemption(&user, &models::request(&request)?)
-                .await?;
-            models::invitation(&inv)
-        })
-    }
-
-    /// A pager over the tenant's guests (`state`: `PendingAcceptance`, `Accepted` or null).
+    /// A pager over the tenant's guests, optionally only those in `state`.
     #[napi(catch_unwind)]
     pub fn guests(&self, state: Option<String>, page_size: Option<u32>) -> Result<GuestPager> {
-        let state = models::state(state.as_deref()).map_err(to_napi)?;
+        let state = state.map(|s| s.parse::<ExternalUserState>()).transpose()?;
         let mut pages = self.inner.guests(state);
         if let Some(n) = page_size {
-            let n = u16::try_from(n)
-                .map_err(|_| to_napi(invalid("pageSize", format!("must be 1 to 999, not {n}"))))?;
-            pages = pages.page_size(n).map_err(to_napi)?;
+            pages = pages.page_size(u16::try_from(n).unwrap_or(u16::MAX))?;
         }
-        Ok(GuestPager {
-            pages: Arc::new(tokio::sync::Mutex::new(pages)),
-        })
+        Ok(GuestPager::new(pages))
     }
-}
 
-#[napi]
-impl NativeClient {
-    /// Starts a bulk run over a CSV file; results arrive through `BulkPager.next()`.
+    /// Starts a bulk run over a CSV file (the core spawns its driver on its runtime).
     #[napi(catch_unwind)]
-    pub fn bulk_invite(&self, path: String, options: Option<Value>) -> Result<BulkPager> {
-        let opts = models::bulk_options(&options.unwrap_or(Value::Null)).map_err(to_napi)?;
-        // The core spawns the run's driver on its own runtime.
-        let run = self.inner.bulk_invite(&path, opts).map_err(to_napi)?;
-        Ok(BulkPager {
-            run: Arc::new(tokio::sync::Mutex::new(run)),
-        })
-    }
-}
-
-/// Finished rows one by one: `next()` gives a result object, `null` after the last row.
-#[napi]
-pub struct BulkPager {
-    run: Arc<tokio::sync::Mutex<BulkRun>>,
-}
-
-#[napi]
-impl BulkPager {
-    #[napi(catch_unwind, ts_return_type = "Promise<any>")]
-    pub fn next(&self, env: &Env, cancel: Option<&Cancel>) -> Result<AsyncBlock<Value>> {
-        let run = self.run.clone();
-        promise(env, cancel, async move {
-            let mut r = run.lock().await;
-            match r.next().await {
-                None => Ok(Value::Null),
-                Some(res) => Ok(models::bulk_result(&res?)),
-            }
-        })
-    }
-
-    /// Counts so far: `{ invited, existing, failed, invalid, valid, resumed, added, fixed,
-    /// removed, inputChanged }`.
-    #[napi(catch_unwind, ts_return_type = "Promise<any>")]
-    pub fn summary(&self, env: &Env) -> Result<AsyncBlock<Value>> {
-        let run = self.run.clone();
-        promise(env, None, async move {
-            Ok(models::bulk_summary(&run.lock().await.summary()))
-        })
-    }
-}
-
-/// One page per `nextPage()` call: `{ value: [status...], total }`, `null` after the last
-/// (`total` is Graph's count of every matching guest).
-#[napi]
-pub struct GuestPager {
-    pages: Arc<tokio::sync::Mutex<GuestPages>>,
-}
-
-#[napi]
-impl GuestPager {
-    #[napi(
-        catch_unwind,
-        ts_return_type = "Promise<{ value: any[], total: number | null } | null>"
-    )]
-    pub fn next_page(&self, env: &Env, cancel: Option<&Cancel>) -> Result<AsyncBlock<Value>> {
-        let pages = self.pages.clone();
-        promise(env, cancel, async move {
-            let mut p = pages.lock().await;
-            let Some(items) = p.next_page().await? else {
-                return Ok(Value::Null);
-            };
-            let value = items
-                .iter()
-                .map(models::status)
-                .collect::<std::result::Result<Vec<_>, _>>()?;
-            Ok(serde_json::json!({ "value": value, "total": p.total() }))
-        })
+    pub fn bulk_invite(&self, path: String, options: Option<BulkOptions>) -> Result<BulkPager> {
+        let run = self.inner.bulk_invite(&path, options.unwrap_or_default())?;
+        Ok(BulkPager::new(run))
     }
 }

@@ -9,10 +9,7 @@ use std::sync::Arc;
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use serde_json::Value;
 use tokio::sync::Notify;
-
-use crate::errors;
 
 struct CoreRuntime;
 
@@ -55,6 +52,7 @@ fn init() {
 /// The native half of an `AbortSignal`: `cancel()` drops the call's future, and with it the
 /// core's task (its `Spawned` handle aborts the task when dropped).
 #[napi]
+#[derive(Clone, Default)]
 pub struct Cancel {
     inner: Arc<CancelState>,
 }
@@ -65,27 +63,11 @@ struct CancelState {
     notify: Notify,
 }
 
-impl CancelState {
-    async fn cancelled(&self) {
-        loop {
-            // Created before the check, so a `notify_waiters` in between is not missed.
-            let notified = self.notify.notified();
-            if self.cancelled.load(Ordering::SeqCst) {
-                return;
-            }
-            notified.await;
-        }
-    }
-}
-
 #[napi]
 impl Cancel {
     #[napi(catch_unwind, constructor)]
-    #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Cancel {
-            inner: Arc::new(CancelState::default()),
-        }
+        Cancel::default()
     }
 
     /// Cancels the call(s) this token was given to. Idempotent.
@@ -101,28 +83,31 @@ impl Cancel {
     }
 }
 
-fn aborted() -> entra_invite::Error {
-    errors::invalid("signal", "the operation was aborted")
+impl Cancel {
+    async fn fired(&self) {
+        loop {
+            // Created before the check, so a `notify_waiters` in between is not missed.
+            let notified = self.inner.notify.notified();
+            if self.cancelled() {
+                return;
+            }
+            notified.await;
+        }
+    }
 }
 
-/// A promise for `fut`, run on the core runtime; `cancel` aborts it.
-pub(crate) fn promise<F>(env: &Env, cancel: Option<&Cancel>, fut: F) -> Result<AsyncBlock<Value>>
-where
-    F: Future<Output = std::result::Result<Value, entra_invite::Error>> + Send + 'static,
-{
-    let token = cancel.map(|c| c.inner.clone());
-    AsyncBlockBuilder::new(async move {
-        let out = match token {
-            None => fut.await,
-            Some(t) => {
-                tokio::select! {
-                    biased;
-                    _ = t.cancelled() => Err(aborted()),
-                    r = fut => r,
-                }
-            }
-        };
-        out.map_err(errors::to_napi)
-    })
-    .build(env)
+/// `fut`, unless `cancel` fires first: then `fut` is dropped (and with it the core's task).
+pub(crate) async fn until_cancelled<T>(
+    cancel: Option<&Cancel>,
+    fut: impl Future<Output = std::result::Result<T, entra_invite::Error>>,
+) -> Result<T> {
+    let out = match cancel {
+        None => fut.await,
+        Some(c) => tokio::select! {
+            biased;
+            _ = c.fired() => Err(entra_invite::Error::invalid_input("signal", "the operation was aborted")),
+            r = fut => r,
+        },
+    };
+    Ok(out?)
 }

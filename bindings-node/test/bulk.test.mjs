@@ -52,7 +52,7 @@ test('every row gets one result, existing and invalid rows included', async () =
   assert.equal(byEmail['7:broken@@fabrikam.com'], 'invalid')
   assert.equal(byEmail['8:n1@fabrikam.com'], 'existing', 'a repeated address is not invited twice')
   const invited = seen.find((r) => r.email === 'n2@litware.com')
-  assert.match(invited.inviteRedeemUrl, /^https:\/\/login\.microsoftonline\.com\/redeem\?rd=/)
+  assert.match(invited.redeemUrl, /^https:\/\/login\.microsoftonline\.com\/redeem\?rd=/)
   assert.equal(seen.find((r) => r.outcome === 'invalid').errorKind, 'InvalidInput')
   assert.deepEqual(await run.summary(), {
     invited: 2, existing: 2, failed: 0, invalid: 1, valid: 0, resumed: 0, added: 0, fixed: 0, removed: 0, inputChanged: false,
@@ -76,11 +76,11 @@ test('dry run sends nothing; bad options and files are refused', async () => {
   assert.equal((await emu.stats()).totalRequests, before)
   assert.throws(() => client.bulkInvite(input, { concurrency: 0 }), (e) => e instanceof InvalidInputError && e.field === 'concurrency')
   assert.throws(() => client.bulkInvite(input, { dryRun: 'yes' }), (e) => e instanceof InvalidInputError && e.field === 'dryRun')
-  for (const settleTimeoutMs of [-1, 'soon']) {
-    assert.throws(() => client.bulkInvite(input, { settleTimeoutMs }), (e) => e instanceof InvalidInputError && e.field === 'settleTimeoutMs')
+  for (const settleTimeout of [-1, 'soon']) {
+    assert.throws(() => client.bulkInvite(input, { settleTimeout }), (e) => e instanceof InvalidInputError && e.field === 'settleTimeout')
   }
   assert.throws(() => client.bulkInvite(input, { wait: 1 }), (e) => e instanceof InvalidInputError && e.field === 'wait')
-  assert.equal((await client.bulkInvite(input, { dryRun: true, wait: true, settleTimeoutMs: 0 }).finish()).valid, 1)
+  assert.equal((await client.bulkInvite(input, { dryRun: true, wait: true, settleTimeout: 0 }).finish()).valid, 1)
   assert.throws(() => client.bulkInvite(join(dir, 'missing.csv')), (e) => e instanceof InvalidInputError && e.field === 'input')
   const bad = join(dir, 'bad.csv')
   writeFileSync(bad, 'name,phone\nx,y\n')

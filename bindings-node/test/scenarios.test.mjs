@@ -100,13 +100,9 @@ function request(input) {
     invitedUserDisplayName: input.displayName,
     sendInvitationMessage: input.sendMessage ?? false,
     invitedUserType: input.userType,
-  }
-  if (input.message !== undefined || input.language !== undefined || input.cc !== undefined) {
-    r.invitedUserMessageInfo = {
-      customizedMessageBody: input.message,
-      messageLanguage: input.language,
-      ccRecipients: (input.cc ?? []).map((address) => ({ emailAddress: { address } })),
-    }
+    customizedMessageBody: input.message,
+    messageLanguage: input.language,
+    ccRecipients: (input.cc ?? []).map((address) => ({ address })),
   }
   return r
 }
@@ -151,7 +147,7 @@ async function bulk(client, input, folder) {
     const rows = []
     for await (const r of run) {
       rows.push({
-        row: r.row, email: r.email, outcome: r.outcome, errorKind: r.errorKind, userId: r.userId, redeemUrl: r.inviteRedeemUrl,
+        row: r.row, email: r.email, outcome: r.outcome, errorKind: r.errorKind, userId: r.userId, redeemUrl: r.redeemUrl,
       })
     }
     rows.sort((a, b) => a.row - b.row)
@@ -228,7 +224,7 @@ describe('shared scenarios (tests/scenarios)', () => {
       assert.ok(creds, `unknown app ${app}`)
       const options = { ...creds }
       if (sc.client?.maxRetries !== undefined) options.maxRetries = sc.client.maxRetries
-      if (sc.client?.timeoutSecs !== undefined) options.timeoutMs = sc.client.timeoutSecs * 1000
+      if (sc.client?.timeoutSecs !== undefined) options.timeout = sc.client.timeoutSecs * 1000
       const client = new Client(emu.clientOptions(options))
       const saved = {}
       // The scenario's own folder (bulk results files), kept across its steps.

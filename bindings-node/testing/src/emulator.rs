@@ -8,9 +8,6 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::Value;
 
-use crate::errors::{invalid, to_napi};
-use crate::runtime::promise;
-
 /// A running emulator (`startEmulator()` makes one).
 #[napi]
 pub struct NativeEmulator {
@@ -28,7 +25,7 @@ pub fn start_emulator(env: &Env, https: Option<bool>) -> Result<AsyncBlock<Nativ
     let https = https.unwrap_or(false);
     AsyncBlockBuilder::new(async move {
         // Already on the core runtime (napi's backend), as the emulator requires.
-        let emu = TestEmulator::start(https).await.map_err(to_napi)?;
+        let emu = TestEmulator::start(https).await?;
         Ok(NativeEmulator {
             url: emu.url().to_string(),
             tenant: emu.tenant().to_string(),
@@ -47,7 +44,7 @@ impl NativeEmulator {
             .lock()
             .ok()
             .and_then(|g| g.clone())
-            .ok_or_else(|| invalid("emulator", "is stopped"))
+            .ok_or_else(|| entra_invite::Error::invalid_input("emulator", "is stopped"))
     }
 
     fn call<F, Fut>(&self, env: &Env, f: F) -> Result<AsyncBlock<Value>>
@@ -56,7 +53,7 @@ impl NativeEmulator {
         Fut: std::future::Future<Output = std::result::Result<Value, entra_invite::Error>> + Send,
     {
         let emu = self.running();
-        promise(env, None, async move { f(emu?).await })
+        AsyncBlockBuilder::new(async move { Ok(f(emu?).await?) }).build(env)
     }
 }
 
@@ -144,7 +141,7 @@ impl NativeEmulator {
     #[napi(catch_unwind, ts_return_type = "Promise<void>")]
     pub fn stop(&self, env: &Env) -> Result<AsyncBlock<Value>> {
         let taken = self.emu.lock().ok().and_then(|mut g| g.take());
-        promise(env, None, async move {
+        AsyncBlockBuilder::new(async move {
             let Some(mut emu) = taken else {
                 return Ok(Value::Null);
             };
@@ -161,5 +158,6 @@ impl NativeEmulator {
                 }
             }
         })
+        .build(env)
     }
 }

@@ -4,8 +4,9 @@
 //!
 //! This addon links its own copy of the core and so has its own runtime (accepted for test
 //! support): the emulator runs there, while the clients a test builds come from the main package
-//! and run on its runtime. The runtime backend and the error format are the main addon's very
-//! files, compiled in here too, so both addons behave the same (`errors.js` reads both).
+//! and run on its runtime. The runtime backend is the main addon's very file, compiled in here
+//! too, and errors map through core's `napi` feature as in the main addon (`errors.js` reads
+//! both).
 
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -16,6 +17,7 @@ mod emulator;
 #[allow(dead_code)]
 mod errors;
 #[path = "../../src/runtime.rs"]
+#[allow(dead_code)] // its cancellation is for the client calls of the main addon
 mod runtime;
 
 pub use emulator::{start_emulator, NativeEmulator};
