@@ -2,7 +2,9 @@
 # Builds the uniffi library and its separate testing library (debug), generates the Kotlin and
 # Swift sources of both with the workspace's own uniffi-bindgen, and runs the Kotlin (Maven +
 # JUnit 5) and Swift (SwiftPM + XCTest) suites against the in-process Graph emulator (which only
-# the testing library, libentra_invite_ffi_testing, contains).
+# the testing library, libentra_invite_ffi_testing, contains). The production library holds two
+# uniffi namespaces: core's records and enums (crate entra_invite, named by bindgen.toml) and
+# this crate's client and error (crate entra_invite_ffi, named by uniffi.toml).
 #
 #   uniffi/run-tests.sh [all|kotlin|swift]      (default: all)
 #
@@ -28,8 +30,11 @@ build="$here/build"
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "cargo build (entra-invite-ffi, entra-invite-ffi-testing, uniffi-bindgen)"
-cargo build -p entra-invite-ffi -p entra-invite-ffi-testing -p entra-invite-uniffi-bindgen
+step "cargo build (entra-invite-ffi, uniffi-bindgen; then entra-invite-ffi-testing)"
+# Two builds: in one, cargo would turn core's `uniffi` feature on for the testing library too,
+# and both libraries would export core's namespace (Swift links both into one process).
+cargo build -p entra-invite-ffi -p entra-invite-uniffi-bindgen
+cargo build -p entra-invite-ffi-testing
 
 step "the production library contains no emulator"
 # The emulator's control routes are in the testing library only (the Kotlin suite checks it too).
@@ -44,10 +49,13 @@ fi
 step "uniffi-bindgen generate (Kotlin, Swift; production and testing)"
 rm -rf "$build/bindings"
 mkdir -p "$build/bindings/kotlin" "$build/bindings/swift" "$build/bindings/kotlin-testing" "$build/bindings/swift-testing"
-"$bindgen" generate "$lib" --language kotlin --no-format --out-dir "$build/bindings/kotlin"
-"$bindgen" generate "$lib" --language swift --no-format --out-dir "$build/bindings/swift"
-"$bindgen" generate "$testing_lib" --language kotlin --no-format --out-dir "$build/bindings/kotlin-testing"
-"$bindgen" generate "$testing_lib" --language swift --no-format --out-dir "$build/bindings/swift-testing"
+gen=(generate --no-format --config "$here/bindgen.toml")
+"$bindgen" "${gen[@]}" "$lib" --language kotlin --out-dir "$build/bindings/kotlin"
+"$bindgen" "${gen[@]}" "$lib" --language swift --out-dir "$build/bindings/swift"
+# The testing library's own namespace only (core's types are the production library's).
+gen+=(--crate entra_invite_ffi_testing)
+"$bindgen" "${gen[@]}" "$testing_lib" --language kotlin --out-dir "$build/bindings/kotlin-testing"
+"$bindgen" "${gen[@]}" "$testing_lib" --language swift --out-dir "$build/bindings/swift-testing"
 
 status=0
 summary=()
@@ -88,23 +96,25 @@ run_swift() {
   step "Swift: toolchain (cached in $ENTRA_INVITE_CACHE/swift)"
   bash "$pkg/toolchain.sh" setup >/dev/null
   bash "$pkg/toolchain.sh" version | head -n1
-  # The generated modules go into the package: the C header + a module map that links the
+  # The generated modules go into the package: the C headers + a module map that links the
   # library (system-library targets EntraInviteFFI, EntraInviteTestingFFI), the Swift into the
-  # EntraInvite and EntraInviteTesting targets.
-  local module swift_dir link
+  # EntraInvite and EntraInviteTesting targets. The production library's two namespaces are one
+  # Swift module (EntraInvite.swift and EntraInviteModels.swift, both headers in EntraInviteFFI).
+  local module swift_dir link h
   for module in EntraInvite EntraInviteTesting; do
     if [ "$module" = EntraInvite ]; then swift_dir=swift link=entra_invite_ffi
     else swift_dir=swift-testing link=entra_invite_ffi_testing; fi
+    rm -rf "$pkg/Sources/${module}FFI"
     mkdir -p "$pkg/Sources/${module}FFI" "$pkg/Sources/$module"
-    cp "$build/bindings/$swift_dir/${module}FFI.h" "$pkg/Sources/${module}FFI/"
+    cp "$build/bindings/$swift_dir/"*.h "$pkg/Sources/${module}FFI/"
     {
       echo "module ${module}FFI {"
-      echo "    header \"${module}FFI.h\""
+      for h in "$build/bindings/$swift_dir/"*.h; do echo "    header \"$(basename "$h")\""; done
       echo "    link \"$link\""
       echo '    export *'
       echo '}'
     } >"$pkg/Sources/${module}FFI/module.modulemap"
-    cp "$build/bindings/$swift_dir/$module.swift" "$pkg/Sources/$module/$module.swift"
+    cp "$build/bindings/$swift_dir/"*.swift "$pkg/Sources/$module/"
   done
   step "Swift: swift test"
   local rc=0 log="$build/swift-test.log" first="RuntimeTests/test1LoadingTheLibraryStartsNoThread"

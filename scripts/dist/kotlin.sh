@@ -84,10 +84,14 @@ done
 echo "-- uniffi-bindgen generate (Kotlin; production and testing)"
 nice cargo build --quiet -p entra-invite-ffi -p entra-invite-ffi-testing -p entra-invite-uniffi-bindgen
 debug="$CARGO_TARGET_DIR/debug"
-"$debug/uniffi-bindgen" generate "$debug/libentra_invite_ffi.so" \
+# The production library holds two namespaces (core's records and enums, package
+# com.entrainvite.models per uniffi/bindgen.toml; the client, com.entrainvite): both go into the
+# main jar. The testing library, built in the same cargo run, also carries core's namespace:
+# only its own (com.entrainvite.testing) goes into the testing jar.
+"$debug/uniffi-bindgen" generate "$debug/libentra_invite_ffi.so" --config "$ROOT/uniffi/bindgen.toml" \
   --language kotlin --no-format --out-dir "$work/bindings/kotlin"
-"$debug/uniffi-bindgen" generate "$debug/libentra_invite_ffi_testing.so" \
-  --language kotlin --no-format --out-dir "$work/bindings/kotlin-testing"
+"$debug/uniffi-bindgen" generate "$debug/libentra_invite_ffi_testing.so" --config "$ROOT/uniffi/bindgen.toml" \
+  --crate entra_invite_ffi_testing --language kotlin --no-format --out-dir "$work/bindings/kotlin-testing"
 
 # Both jars in one reactor (the testing artifact compiles against the main one without either
 # being installed into the Maven cache). Tests are the suites' business (uniffi/run-tests.sh).

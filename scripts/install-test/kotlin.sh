@@ -79,6 +79,7 @@ EOF
 # The README's Kotlin example, with the emulator's tenant and app instead of a real one.
 cat >"$proj/src/main/kotlin/Main.kt" <<'EOF'
 import com.entrainvite.*
+import com.entrainvite.models.*                    // the records and enums
 import com.entrainvite.testing.startEmulator
 import kotlinx.coroutines.runBlocking
 import kotlin.system.exitProcess
@@ -87,7 +88,7 @@ fun main() = runBlocking {
     check(System.getProperty("jna.library.path") == null) { "jna.library.path is set" }
     val emu = startEmulator(false)              // from com.entrainvite:entra-invite-testing
     try {
-        val client = Client(ClientConfig(
+        val client = Client(ClientOptions(
             tenant = emu.tenant(),
             clientId = emu.clientId(),
             clientSecret = Secret(emu.clientSecret()),
@@ -99,18 +100,21 @@ fun main() = runBlocking {
             inviteRedirectUrl = "https://myapps.microsoft.com/",
             invitedUserDisplayName = "Taylor Kim",
             sendInvitationMessage = true,
+            invitedUserType = UserType.GUEST,
         ))
         println("Invited ${invitation.invitedUser?.id}: ${invitation.inviteRedeemUrl}")
 
-        when (val found = client.lookup("sam@litware.com")) {
-            is Lookup.Existing -> println("already a user: ${found.user.id}")
-            is Lookup.VerifiedDomain -> println("${found.domain} is one of our domains")
-            Lookup.NotFound -> {
-                val again = client.inviteIfAbsent(InvitationRequest("sam@litware.com", "https://myapps.microsoft.com/"))
-                println("sam@litware.com: not found; inviteIfAbsent -> ${again::class.simpleName}")
+        val found = client.lookup("sam@litware.com")
+        when {
+            found.exists -> println("already a user: ${found.user?.id}")
+            found.verifiedDomain != null -> println("${found.verifiedDomain} is one of our domains")
+            else -> {
+                val again = client.inviteIfAbsent(
+                    InvitationRequest("sam@litware.com", "https://myapps.microsoft.com/", invitedUserType = UserType.GUEST))
+                println("sam@litware.com: not found; inviteIfAbsent invited=${again.invited}")
             }
         }
-        check(client.lookup("taylor@fabrikam.com") is Lookup.Existing) { "taylor is not found after the invitation" }
+        check(client.lookup("taylor@fabrikam.com").exists) { "taylor is not found after the invitation" }
 
         val status = client.status("taylor@fabrikam.com")          // email or object id
         println("${status.email}: ${status.state} since ${status.changedAt}")
@@ -123,7 +127,8 @@ fun main() = runBlocking {
             client.status("nobody@fabrikam.com")
             error("no error for an unknown user")
         } catch (e: EntraInviteException) {                        // sealed: one subclass per kind
-            println("${e.kind()} ${e.code}: ${e.detail}")
+            val d = e.details()                                    // one ErrorDetails record
+            println("${e.kind()} ${d.code}: ${d.message}")
         }
         client.close()
     } finally {

@@ -43,11 +43,8 @@ impl TokenSource for ForeignTokenSource {
         Box::pin(async move {
             // A provider that throws could not authenticate: `Auth`, keeping its explanation.
             let t = self.0.token().await.map_err(|e| {
-                Error::auth(format!(
-                    "tokenProvider failed ({}): {}",
-                    e.kind_str(),
-                    e.detail()
-                ))
+                let d = e.details();
+                Error::auth(format!("tokenProvider failed ({}): {}", d.kind, d.message))
             })?;
             let token = t.token.expose();
             let token = token.trim();

@@ -1,4 +1,4 @@
-//! `ClientConfig`: the client options of every binding (Python's keyword arguments, Node's
+//! `ClientOptions`: the client options of every binding (Python's keyword arguments, Node's
 //! options object), mapped one to one onto the core's `Settings`, which interprets them.
 
 use std::path::PathBuf;
@@ -14,7 +14,7 @@ use crate::secret::Secret;
 /// `tokenProvider` (the first three with `clientId`, all app credentials with `tenant`).
 /// Secret values are `Secret` objects, so printing a configuration never shows them.
 #[derive(uniffi::Record)]
-pub struct ClientConfig {
+pub struct ClientOptions {
     /// Tenant id or domain (`contoso.onmicrosoft.com`).
     #[uniffi(default = None)]
     pub tenant: Option<String>,
@@ -62,8 +62,8 @@ pub struct ClientConfig {
     pub invitations_per5s: Option<u32>,
 }
 
-impl From<ClientConfig> for Settings {
-    fn from(c: ClientConfig) -> Self {
+impl From<ClientOptions> for Settings {
+    fn from(c: ClientOptions) -> Self {
         Settings {
             tenant: c.tenant,
             client_id: c.client_id,

@@ -4,7 +4,7 @@
 //! `com.entrainvite:entra-invite-testing`, SwiftPM product `EntraInviteTesting`), so the
 //! production library never contains the emulator.
 //!
-//! What needs the production types (a `ClientConfig` for the emulator) is built in the
+//! What needs the production types (a `ClientOptions` for the emulator) is built in the
 //! languages' own test-support code from this object's fields (`TestEmulator.clientConfig()`
 //! in Kotlin and Swift). This library carries its own copy of the core and its runtime, on
 //! which the emulator runs: accepted for test support.

@@ -7,8 +7,8 @@ import EntraInvite
 extension TestEmulator {
     /// A client configuration for the emulator's default app: its tenant, client id and secret,
     /// `graphUrl` pointing at the emulator, and (when started with https) its certificate trusted.
-    public func clientConfig() -> ClientConfig {
-        ClientConfig(
+    public func clientConfig() -> ClientOptions {
+        ClientOptions(
             tenant: tenant(),
             clientId: clientId(),
             clientSecret: Secret(value: clientSecret()),

@@ -107,10 +107,10 @@ final class ScenariosTests: EmulatorTestCase {
                 }
                 // Every key is optional; each one present is asserted.
                 if let kind = want["kind"] as? String { XCTAssertEqual(e.kind(), kind, "\(ctx): \(e)") }
-                if let code = want["code"] as? String { XCTAssertEqual(e.code, code, "\(ctx): \(e)") }
-                if let field = want["field"] as? String { XCTAssertEqual(e.field, field, "\(ctx): \(e)") }
+                if let code = want["code"] as? String { XCTAssertEqual(e.details().code, code, "\(ctx): \(e)") }
+                if let field = want["field"] as? String { XCTAssertEqual(e.details().field, field, "\(ctx): \(e)") }
                 if let maybe = want["maybeApplied"] as? Bool {
-                    XCTAssertEqual(e.maybeApplied, maybe, "\(ctx): maybeApplied of \(e)")
+                    XCTAssertEqual(e.details().maybeApplied, maybe, "\(ctx): maybeApplied of \(e)")
                 }
                 if (expect["noRequest"] as? Bool) == true {
                     // The counter read itself is not counted; nothing else may have happened.
@@ -156,21 +156,13 @@ final class ScenariosTests: EmulatorTestCase {
         case "invite":
             return canonical(try await client.invite(request: try request(input)))
         case "inviteIfAbsent":
-            switch try await client.inviteIfAbsent(request: try request(input)) {
-            case let .invited(invitation):
-                return ["invited": true, "invitation": canonical(invitation), "user": NSNull()] as [String: Any]
-            case let .existing(user):
-                return ["invited": false, "invitation": NSNull(), "user": canonical(user)] as [String: Any]
-            }
+            let o = try await client.inviteIfAbsent(request: try request(input))
+            return ["invited": o.invited, "invitation": o.invitation.map(canonical) ?? NSNull(),
+                    "user": o.user.map(canonical) ?? NSNull()] as [String: Any]
         case "lookup":
-            switch try await client.lookup(email: str("email") ?? "") {
-            case .notFound:
-                return ["exists": false, "user": NSNull(), "verifiedDomain": NSNull()] as [String: Any]
-            case let .existing(user):
-                return ["exists": true, "user": canonical(user), "verifiedDomain": NSNull()] as [String: Any]
-            case let .verifiedDomain(domain):
-                return ["exists": false, "user": NSNull(), "verifiedDomain": domain] as [String: Any]
-            }
+            let l = try await client.lookup(email: str("email") ?? "")
+            return ["exists": l.exists, "user": l.user.map(canonical) ?? NSNull(),
+                    "verifiedDomain": l.verifiedDomain ?? NSNull()] as [String: Any]
         case "status":
             let s = try await client.status(user: str("user") ?? "")
             return ["userId": s.userId, "email": s.email ?? NSNull(), "state": s.rawState ?? NSNull(),
@@ -186,7 +178,8 @@ final class ScenariosTests: EmulatorTestCase {
             let all = try await client.guests(state: state)
             return ["count": all.count, "emails": all.compactMap(\.email).sorted()] as [String: Any]
         case "reset":
-            let req = InvitationRequest(invitedUserEmailAddress: str("email") ?? "", inviteRedirectUrl: str("redirectUrl") ?? "")
+            let req = InvitationRequest(invitedUserEmailAddress: str("email") ?? "", inviteRedirectUrl: str("redirectUrl") ?? "",
+                                        invitedUserType: .guest)
             return canonical(try await client.resetRedemption(user: str("user") ?? "", request: req))
         case "redeem":
             return json(try await emu.redeem(emailOrId: str("email") ?? ""))
@@ -242,7 +235,8 @@ final class ScenariosTests: EmulatorTestCase {
         let options = BulkOptions(
             skipExisting: input["skipExisting"] as? Bool ?? true,
             dryRun: input["dryRun"] as? Bool ?? false,
-            resultsPath: resultsPath)
+            results: resultsPath,
+            settleTimeout: settle)
         if let n = input["concurrent"] {
             guard let n = n as? Int, n >= 1 else { throw ScenarioError.failed("concurrent must be at least 1, not \(n)") }
             // All started at once; each ends as a finished run or an error.
@@ -268,7 +262,7 @@ final class ScenariosTests: EmulatorTestCase {
                     continue
                 }
                 // Refused because the results file is in use; any other error is the step's.
-                guard let e = error as? EntraInviteError, e.kind() == "InvalidInput", e.field == "results" else {
+                guard let e = error as? EntraInviteError, e.kind() == "InvalidInput", e.details().field == "results" else {
                     throw error
                 }
                 refused += 1
@@ -306,8 +300,8 @@ final class ScenariosTests: EmulatorTestCase {
             sendInvitationMessage: input["sendMessage"] as? Bool ?? false,
             customizedMessageBody: input["message"] as? String,
             messageLanguage: input["language"] as? String,
-            ccRecipients: input["cc"] as? [String] ?? [],
-            invitedUserType: userType
+            ccRecipients: (input["cc"] as? [String] ?? []).map { CcRecipient(address: $0) },
+            invitedUserType: userType ?? .guest
         )
     }
 }
@@ -475,7 +469,7 @@ private func canonical(_ u: User) -> [String: Any] {
         "userPrincipalName": opt(u.userPrincipalName), "userType": opt(u.userType),
         "creationType": opt(u.creationType), "externalUserState": opt(u.externalUserState),
         "externalUserStateChangeDateTime": opt(u.externalUserStateChangeDateTime),
-        "accountEnabled": opt(u.accountEnabled), "otherMails": u.otherMails, "proxyAddresses": u.proxyAddresses,
+        "accountEnabled": opt(u.accountEnabled), "otherMails": u.otherMails ?? [], "proxyAddresses": u.proxyAddresses ?? [],
         "createdDateTime": opt(u.createdDateTime),
     ]
 }

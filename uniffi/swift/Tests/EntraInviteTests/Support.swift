@@ -34,8 +34,12 @@ func nativeThreadName() -> String {
         .trimmingCharacters(in: .whitespacesAndNewlines)
 }
 
+/// Core's default settle timeout (uniffi records take no default for a Duration field).
+let settle: TimeInterval = 30
+
+/// An invitation of a guest to `email` with the default options.
 func request(_ email: String) -> InvitationRequest {
-    InvitationRequest(invitedUserEmailAddress: email, inviteRedirectUrl: redirect)
+    InvitationRequest(invitedUserEmailAddress: email, inviteRedirectUrl: redirect, invitedUserType: .guest)
 }
 
 /// Runs `body`, which must throw an `EntraInviteError`, and returns that error.

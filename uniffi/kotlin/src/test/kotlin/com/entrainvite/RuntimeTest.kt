@@ -1,5 +1,6 @@
 package com.entrainvite
 
+import com.entrainvite.models.*
 import com.entrainvite.testing.clientConfig
 import com.entrainvite.testing.startEmulator
 import kotlin.test.assertEquals
@@ -46,7 +47,7 @@ class RuntimeTest {
         val emu = startEmulator(false)
         try {
             Client(emu.clientConfig()).use { client ->
-                val guest = client.invite(InvitationRequest("conc@fabrikam.com", REDIRECT))
+                val guest = client.invite(request("conc@fabrikam.com"))
                 val id = guest.invitedUser!!.id!!
                 val before = json(emu.stats()).at("totalRequests").toString().toLong()
                 val workers = nativeThreadNames().count { it == "entra-invite-rt" }
@@ -55,7 +56,7 @@ class RuntimeTest {
                         async {
                             when (i % 3) {
                                 0 -> client.status(id).rawState!!
-                                1 -> (client.lookup("conc@fabrikam.com") as Lookup.Existing).user.id
+                                1 -> client.lookup("conc@fabrikam.com").user!!.id
                                 else -> runtimeThreadName()
                             }
                         }
@@ -96,7 +97,7 @@ class RuntimeTest {
                     return ProvidedToken(Secret("never"), null)
                 }
             }
-            Client(ClientConfig(graphUrl = emu.url(), tokenProvider = provider)).use { client ->
+            Client(ClientOptions(graphUrl = emu.url(), tokenProvider = provider)).use { client ->
                 val job = launch(Dispatchers.Default) { client.lookup("taylor@fabrikam.com") }
                 withTimeout(10_000) { asked.await() }
                 job.cancelAndJoin()
@@ -126,7 +127,7 @@ class RuntimeTest {
                 job.cancelAndJoin()
                 assertTrue((System.nanoTime() - started) / 1_000_000 < 2500, "cancellation waited for the answer")
                 emu.setFaults("{}")
-                assertEquals(Lookup.NotFound, client.lookup("slow@fabrikam.com"))
+                assertFalse(client.lookup("slow@fabrikam.com").exists)
             }
         } finally {
             emu.stop()

@@ -1,5 +1,6 @@
 package com.entrainvite
 
+import com.entrainvite.models.*
 import com.entrainvite.testing.clientConfig
 import java.io.File
 import java.nio.file.Files
@@ -119,10 +120,10 @@ class ScenariosTest : EmulatorTest() {
                             ?: fail("$ctx: expected an error $want, got ${result.getOrNull()}")
                         // Every key is optional; each one present is asserted.
                         want["kind"]?.jsonPrimitive?.contentOrNull?.let { assertEquals(it, e.kind(), "$ctx: ${e.message}") }
-                        want["code"]?.jsonPrimitive?.contentOrNull?.let { assertEquals(it, e.code, "$ctx: ${e.message}") }
-                        want["field"]?.jsonPrimitive?.contentOrNull?.let { assertEquals(it, e.field, "$ctx: ${e.message}") }
+                        want["code"]?.jsonPrimitive?.contentOrNull?.let { assertEquals(it, e.details().code, "$ctx: ${e.message}") }
+                        want["field"]?.jsonPrimitive?.contentOrNull?.let { assertEquals(it, e.details().field, "$ctx: ${e.message}") }
                         want["maybeApplied"]?.jsonPrimitive?.booleanOrNull?.let {
-                            assertEquals(it, e.maybeApplied, "$ctx: maybeApplied of ${e.message}")
+                            assertEquals(it, e.details().maybeApplied, "$ctx: maybeApplied of ${e.message}")
                         }
                         if (expect["noRequest"]?.jsonPrimitive?.booleanOrNull == true) {
                             // The counter read itself is not counted; nothing else may have happened.
@@ -156,18 +157,17 @@ class ScenariosTest : EmulatorTest() {
 
     private suspend fun runOp(client: Client, op: String, input: JsonElement, work: Path, step: Int): JsonElement = when (op) {
         "invite" -> client.invite(request(input)).canonical()
-        "inviteIfAbsent" -> when (val o = client.inviteIfAbsent(request(input))) {
-            is InviteOutcome.Invited -> buildJsonObject {
-                put("invited", true); put("invitation", o.invitation.canonical()); put("user", JsonNull)
-            }
-            is InviteOutcome.Existing -> buildJsonObject {
-                put("invited", false); put("invitation", JsonNull); put("user", o.user.canonical())
+        "inviteIfAbsent" -> client.inviteIfAbsent(request(input)).let { o ->
+            buildJsonObject {
+                put("invited", o.invited)
+                put("invitation", o.invitation?.canonical() ?: JsonNull)
+                put("user", o.user?.canonical() ?: JsonNull)
             }
         }
-        "lookup" -> when (val l = client.lookup(input.str("email")!!)) {
-            is Lookup.NotFound -> buildJsonObject { put("exists", false); put("user", JsonNull); put("verifiedDomain", JsonNull) }
-            is Lookup.Existing -> buildJsonObject { put("exists", true); put("user", l.user.canonical()); put("verifiedDomain", JsonNull) }
-            is Lookup.VerifiedDomain -> buildJsonObject { put("exists", false); put("user", JsonNull); put("verifiedDomain", l.domain) }
+        "lookup" -> client.lookup(input.str("email")!!).let { l ->
+            buildJsonObject {
+                put("exists", l.exists); put("user", l.user?.canonical() ?: JsonNull); put("verifiedDomain", l.verifiedDomain)
+            }
         }
         "status" -> client.status(input.str("user")!!).let { s ->
             buildJsonObject {
@@ -189,7 +189,7 @@ class ScenariosTest : EmulatorTest() {
         }
         "reset" -> client.resetRedemption(
             input.str("user")!!,
-            InvitationRequest(input.str("email") ?: "", input.str("redirectUrl") ?: ""),
+            InvitationRequest(input.str("email") ?: "", input.str("redirectUrl") ?: "", invitedUserType = UserType.GUEST),
         ).canonical()
         "redeem" -> json(emu.redeem(input.str("email")!!))
         "faults" -> json(
@@ -222,7 +222,8 @@ class ScenariosTest : EmulatorTest() {
         val options = BulkOptions(
             dryRun = obj["dryRun"]?.jsonPrimitive?.booleanOrNull ?: false,
             skipExisting = obj["skipExisting"]?.jsonPrimitive?.booleanOrNull ?: true,
-            resultsPath = results,
+            results = results,
+            settleTimeout = SETTLE,
         )
         val concurrent = obj["concurrent"]?.jsonPrimitive?.intOrNull
         if (concurrent != null) {
@@ -245,7 +246,7 @@ class ScenariosTest : EmulatorTest() {
                 val e = end.exceptionOrNull() as? EntraInviteException
                 when {
                     e == null -> completed++
-                    e.kind() == "InvalidInput" && e.field == "results" -> refused++
+                    e.kind() == "InvalidInput" && e.details().field == "results" -> refused++
                     // Any other error is the step's.
                     else -> throw e
                 }
@@ -293,8 +294,8 @@ class ScenariosTest : EmulatorTest() {
             sendInvitationMessage = (input as? JsonObject)?.get("sendMessage")?.jsonPrimitive?.booleanOrNull ?: false,
             customizedMessageBody = input.str("message"),
             messageLanguage = input.str("language"),
-            ccRecipients = ((input as? JsonObject)?.get("cc") as? JsonArray)?.map { it.jsonPrimitive.content } ?: emptyList(),
-            invitedUserType = userType,
+            ccRecipients = ((input as? JsonObject)?.get("cc") as? JsonArray)?.map { CcRecipient(it.jsonPrimitive.content) } ?: emptyList(),
+            invitedUserType = userType ?: UserType.GUEST,
         )
     }
 }
@@ -407,7 +408,7 @@ private fun User.canonical(): JsonObject = buildJsonObject {
     put("externalUserState", externalUserState)
     put("externalUserStateChangeDateTime", externalUserStateChangeDateTime)
     put("accountEnabled", accountEnabled)
-    put("otherMails", buildJsonArray { otherMails.forEach { add(JsonPrimitive(it)) } })
-    put("proxyAddresses", buildJsonArray { proxyAddresses.forEach { add(JsonPrimitive(it)) } })
+    put("otherMails", buildJsonArray { otherMails.orEmpty().forEach { add(JsonPrimitive(it)) } })
+    put("proxyAddresses", buildJsonArray { proxyAddresses.orEmpty().forEach { add(JsonPrimitive(it)) } })
     put("createdDateTime", createdDateTime)
 }

@@ -1,5 +1,6 @@
 package com.entrainvite
 
+import com.entrainvite.models.*
 import com.entrainvite.testing.clientConfig
 import java.io.File
 import java.nio.file.Files
@@ -43,14 +44,8 @@ class SecretsTest : EmulatorTest() {
         assertNoSecret(e.toString(), "$what: toString()")
         assertNoSecret(e.stackTraceToString(), "$what: stack trace")
         assertNoSecret(e.kind(), "$what: kind")
-        assertNoSecret(e.detail, "$what: detail")
-        assertNoSecret(e.field, "$what: field")
-        assertNoSecret(e.status?.toString(), "$what: status")
-        assertNoSecret(e.code, "$what: code")
-        assertNoSecret(e.requestId, "$what: requestId")
-        assertNoSecret(e.clientRequestId, "$what: clientRequestId")
-        assertNoSecret(e.retryAfter?.toString(), "$what: retryAfter")
-        assertNoSecret(e.maybeApplied.toString(), "$what: maybeApplied")
+        // The details record prints every field it carries.
+        assertNoSecret(e.details().toString(), "$what: details")
     }
 
     private suspend fun failure(what: String, call: suspend () -> Unit): EntraInviteException {
@@ -94,13 +89,13 @@ class SecretsTest : EmulatorTest() {
     @Test
     fun `configurations and clients print no secret`() {
         val withSecret = emu.clientConfig().copy(clientSecret = Secret(clientSecret))
-        val withToken = ClientConfig(graphUrl = emu.url(), token = Secret(fixedToken))
-        val withFederated = ClientConfig(
+        val withToken = ClientOptions(graphUrl = emu.url(), token = Secret(fixedToken))
+        val withFederated = ClientOptions(
             tenant = emu.tenant(), clientId = emu.clientId(), federatedTokenFile = federatedTokenFile().toString(),
             graphUrl = emu.url(),
         )
         val p12 = pkcs12(certPassword)
-        val withCertificate = ClientConfig(
+        val withCertificate = ClientOptions(
             tenant = emu.tenant(), clientId = emu.clientId(), certificatePath = (p12 ?: notACertificate()).toString(),
             certificatePassword = Secret(certPassword), graphUrl = emu.url(),
         )
@@ -111,8 +106,8 @@ class SecretsTest : EmulatorTest() {
             "client secret" to withSecret, "fixed token" to withToken,
             "federated token file" to withFederated, "certificate" to withCertificate,
         )) {
-            assertNoSecret(config.toString(), "ClientConfig with a $what")
-            assertNoSecret(config.copy().toString(), "a copy of the ClientConfig with a $what")
+            assertNoSecret(config.toString(), "ClientOptions with a $what")
+            assertNoSecret(config.copy().toString(), "a copy of the ClientOptions with a $what")
             if (what == "certificate" && p12 == null) continue
             Client(config).use { c -> assertNoSecret(c.toString(), "Client with a $what") }
         }
@@ -123,7 +118,7 @@ class SecretsTest : EmulatorTest() {
         Client(emu.clientConfig().copy(clientSecret = Secret(clientSecret))).use { c ->
             val e = failure("wrong secret") { c.lookup("taylor@fabrikam.com") }
             assertEquals("Auth", e.kind())
-            assertEquals("invalid_client", e.code)
+            assertEquals("invalid_client", e.details().code)
             assertNoSecret(e, "wrong client secret")
             // The same through a second path: invite.
             assertNoSecret(failure("wrong secret") { c.invite(request("taylor@fabrikam.com")) }, "wrong client secret (invite)")
@@ -132,12 +127,12 @@ class SecretsTest : EmulatorTest() {
 
     @Test
     fun `errors for a rejected token, federated token or certificate password show no secret`() = runBlocking<Unit> {
-        Client(ClientConfig(graphUrl = emu.url(), token = Secret(fixedToken))).use { c ->
+        Client(ClientOptions(graphUrl = emu.url(), token = Secret(fixedToken))).use { c ->
             val e = failure("rejected token") { c.lookup("taylor@fabrikam.com") }
             assertEquals("Auth", e.kind(), e.message)
             assertNoSecret(e, "rejected access token")
         }
-        val federated = ClientConfig(
+        val federated = ClientOptions(
             tenant = emu.tenant(), clientId = emu.clientId(), federatedTokenFile = federatedTokenFile().toString(),
             graphUrl = emu.url(),
         )
@@ -145,7 +140,7 @@ class SecretsTest : EmulatorTest() {
         assertNoSecret(fe, "rejected federated token")
         // A real PKCS#12 file opened with the wrong password, and a file that is no certificate.
         for (path in listOfNotNull(pkcs12("the-right-password"), notACertificate())) {
-            val config = ClientConfig(
+            val config = ClientOptions(
                 tenant = emu.tenant(), clientId = emu.clientId(), certificatePath = path.toString(),
                 certificatePassword = Secret(certPassword), graphUrl = emu.url(),
             )

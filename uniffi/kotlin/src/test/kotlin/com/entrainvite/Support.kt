@@ -1,9 +1,12 @@
 package com.entrainvite
 
+import com.entrainvite.models.InvitationRequest
+import com.entrainvite.models.UserType
 import com.entrainvite.testing.TestEmulator
 import com.entrainvite.testing.clientConfig
 import com.entrainvite.testing.startEmulator
 import java.io.File
+import java.time.Duration
 import kotlinx.coroutines.runBlocking
 import kotlinx.serialization.json.Json
 import kotlinx.serialization.json.JsonArray
@@ -20,6 +23,9 @@ import org.junit.jupiter.api.TestInstance
 
 const val REDIRECT = "https://myapps.microsoft.com/"
 
+/** Core's default settle timeout (uniffi records take no default for a Duration field). */
+val SETTLE: Duration = Duration.ofSeconds(30)
+
 fun json(text: String): JsonElement = Json.parseToJsonElement(text)
 
 /** A path of object keys and array indices (`invitedUser.id`, `rows.0.outcome`); JSON null when absent. */
@@ -31,6 +37,9 @@ fun JsonElement.at(path: String): JsonElement =
             else -> null
         } ?: JsonNull
     }
+
+/** An invitation of a guest to `email` with the default options. */
+fun request(email: String) = InvitationRequest(invitedUserEmailAddress = email, inviteRedirectUrl = REDIRECT, invitedUserType = UserType.GUEST)
 
 /** Names of the native threads of this process (`/proc/self/task/<tid>/comm`). */
 fun nativeThreadNames(): List<String> =
@@ -64,6 +73,4 @@ abstract class EmulatorTest {
     }
 
     suspend fun counter(name: String): Long = json(emu.stats()).jsonObject[name]!!.jsonPrimitive.long
-
-    fun request(email: String) = InvitationRequest(invitedUserEmailAddress = email, inviteRedirectUrl = REDIRECT)
 }

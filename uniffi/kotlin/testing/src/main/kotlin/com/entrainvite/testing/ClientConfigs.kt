@@ -1,6 +1,6 @@
 package com.entrainvite.testing
 
-import com.entrainvite.ClientConfig
+import com.entrainvite.ClientOptions
 import com.entrainvite.Secret
 
 /**
@@ -10,7 +10,7 @@ import com.entrainvite.Secret
  * Built here from the emulator's fields because the testing library (its own native library,
  * `libentra_invite_ffi_testing`) does not know the production types.
  */
-fun TestEmulator.clientConfig(): ClientConfig = ClientConfig(
+fun TestEmulator.clientConfig(): ClientOptions = ClientOptions(
     tenant = tenant(),
     clientId = clientId(),
     clientSecret = Secret(clientSecret()),
