@@ -30,12 +30,7 @@ pub struct Connection {
     pub tenant: Option<String>,
     #[arg(long, env = "AZURE_CLIENT_ID", global = true)]
     pub client_id: Option<String>,
-    #[arg(
-        long,
-        env = "AZURE_CLIENT_SECRET",
-        global = true,
-        hide_env_values = true
-    )]
+    #[arg(long, env = "AZURE_CLIENT_SECRET", global = true, hide_env_values = true)]
     pub client_secret: Option<String>,
     /// PEM (certificate + key) or PKCS#12 file.
     #[arg(long, env = "AZURE_CLIENT_CERTIFICATE_PATH", global = true)]
@@ -50,12 +45,7 @@ pub struct Connection {
     #[arg(long, env = "AZURE_FEDERATED_TOKEN_FILE", global = true)]
     pub federated_token_file: Option<PathBuf>,
     /// An access token obtained elsewhere.
-    #[arg(
-        long,
-        env = "ENTRA_INVITE_TOKEN",
-        global = true,
-        hide_env_values = true
-    )]
+    #[arg(long, env = "ENTRA_INVITE_TOKEN", global = true, hide_env_values = true)]
     pub token: Option<String>,
     /// global, usgovl4, usgovl5 or china.
     #[arg(long, default_value = "global", global = true)]

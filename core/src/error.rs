@@ -93,12 +93,7 @@ impl fmt::Display for ErrorKind {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(
     feature = "napi",
-    napi_derive::napi(
-        object,
-        object_from_js = false,
-        object_to_js = false,
-        use_nullable = true
-    ),
+    napi_derive::napi(object, object_from_js = false, object_to_js = false, use_nullable = true),
     derive(serde::Serialize),
     serde(rename_all = "camelCase")
 )]
@@ -125,10 +120,7 @@ pub struct ErrorDetails {
     pub date: Option<String>,
     /// How long Graph asked us to wait (throttling).
     #[cfg_attr(feature = "napi", napi(ts_type = "number"))]
-    #[cfg_attr(
-        feature = "napi",
-        serde(serialize_with = "crate::bindings::napi::millis_out")
-    )]
+    #[cfg_attr(feature = "napi", serde(serialize_with = "crate::bindings::napi::millis_out"))]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub retry_after: Option<Duration>,
     /// The AADSTS number of a token-endpoint error (e.g. 7000215 for a wrong secret).

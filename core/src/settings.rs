@@ -51,10 +51,7 @@ pub struct Settings {
     /// The extra CA certificate itself, as PEM text (wins over `ca_cert`).
     pub ca_cert_pem: Option<String>,
     #[cfg_attr(feature = "napi", napi(ts_type = "number"))]
-    #[cfg_attr(
-        feature = "napi",
-        serde(deserialize_with = "crate::bindings::napi::opt_millis")
-    )]
+    #[cfg_attr(feature = "napi", serde(deserialize_with = "crate::bindings::napi::opt_millis"))]
     pub timeout: Option<Duration>,
     #[cfg_attr(feature = "napi", napi(ts_type = "number"))]
     pub max_retries: Option<usize>,

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::Error;
 
-use super::results::is_ours;
+use super::heading::is_ours;
 
 fn bad(path: &Path, why: impl std::fmt::Display) -> Error {
     Error::invalid_input("results", format!("{}: {why}", path.display()))

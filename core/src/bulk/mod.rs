@@ -4,6 +4,7 @@
 mod cells;
 mod driver;
 mod files;
+mod heading;
 mod input;
 mod journal;
 mod results;
@@ -17,11 +18,15 @@ pub use input::InputRow;
 
 use crate::client::Client;
 use crate::error::Error;
+#[cfg(feature = "napi")]
+use napi_derive::napi;
+#[cfg(feature = "python")]
+use pyo3::pyclass;
 
 /// What became of one input row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
-#[cfg_attr(feature = "napi", napi_derive::napi(string_enum = "lowercase"))]
+#[cfg_attr(feature = "napi", napi(string_enum = "lowercase"))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum BulkOutcome {
     Invited,
@@ -65,18 +70,10 @@ impl BulkOutcome {
 /// One line of the results file.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(
-    feature = "python",
-    pyo3::pyclass(frozen, eq, get_all, module = "entra_invite")
-)]
+#[cfg_attr(feature = "python", pyclass(frozen, eq, get_all, module = "entra_invite"))]
 #[cfg_attr(
     feature = "napi",
-    napi_derive::napi(
-        object,
-        object_from_js = false,
-        object_to_js = false,
-        use_nullable = true
-    )
+    napi(object, object_from_js = false, object_to_js = false, use_nullable = true)
 )]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct BulkResult {
@@ -131,12 +128,9 @@ pub(crate) fn address_key(email: &str) -> String {
 
 /// How a bulk run behaves.
 #[derive(Debug, Clone)]
-#[cfg_attr(
-    feature = "napi",
-    napi_derive::napi(object, object_from_js = false, object_to_js = false),
-    derive(serde::Deserialize),
-    serde(default, rename_all = "camelCase", deny_unknown_fields)
-)]
+#[cfg_attr(feature = "napi", napi(object, object_from_js = false, object_to_js = false))]
+#[cfg_attr(feature = "napi", derive(serde::Deserialize))]
+#[cfg_attr(feature = "napi", serde(default, rename_all = "camelCase", deny_unknown_fields))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct BulkOptions {
     /// Most invitations in flight at once (the adaptive limit never goes above it).
@@ -162,10 +156,7 @@ pub struct BulkOptions {
     /// an unreadable answer after sending) is looked up before it is taken as not created and
     /// sent again: new guests can take a while to appear in Graph's queries.
     #[cfg_attr(feature = "napi", napi(ts_type = "number"))]
-    #[cfg_attr(
-        feature = "napi",
-        serde(deserialize_with = "crate::bindings::napi::millis")
-    )]
+    #[cfg_attr(feature = "napi", serde(deserialize_with = "crate::bindings::napi::millis"))]
     pub settle_timeout: Duration,
 }
 
@@ -185,18 +176,10 @@ impl Default for BulkOptions {
 /// Counts of a run so far.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(
-    feature = "python",
-    pyo3::pyclass(frozen, eq, get_all, module = "entra_invite")
-)]
+#[cfg_attr(feature = "python", pyclass(frozen, eq, get_all, module = "entra_invite"))]
 #[cfg_attr(
     feature = "napi",
-    napi_derive::napi(
-        object,
-        object_from_js = false,
-        object_to_js = false,
-        use_nullable = true
-    )
+    napi(object, object_from_js = false, object_to_js = false, use_nullable = true)
 )]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct BulkSummary {

@@ -1,18 +1,16 @@
 //! The `invitation` resource exactly as Graph sends it; unknown fields are kept in `extra`.
 
+#[cfg(feature = "napi")]
+use napi_derive::napi;
+#[cfg(feature = "python")]
+use pyo3::pyclass;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(
-    feature = "python",
-    pyo3::pyclass(frozen, eq, get_all, module = "entra_invite")
-)]
-#[cfg_attr(
-    feature = "napi",
-    napi_derive::napi(object, object_from_js = false, use_nullable = true)
-)]
+#[cfg_attr(feature = "python", pyclass(frozen, eq, get_all, module = "entra_invite"))]
+#[cfg_attr(feature = "napi", napi(object, object_from_js = false, use_nullable = true))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct EmailAddress {
     #[serde(default)]
@@ -23,14 +21,8 @@ pub struct EmailAddress {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(
-    feature = "python",
-    pyo3::pyclass(frozen, eq, get_all, module = "entra_invite")
-)]
-#[cfg_attr(
-    feature = "napi",
-    napi_derive::napi(object, object_from_js = false, use_nullable = true)
-)]
+#[cfg_attr(feature = "python", pyclass(frozen, eq, get_all, module = "entra_invite"))]
+#[cfg_attr(feature = "napi", napi(object, object_from_js = false, use_nullable = true))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Recipient {
     #[serde(default)]
@@ -39,14 +31,8 @@ pub struct Recipient {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(
-    feature = "python",
-    pyo3::pyclass(frozen, eq, get_all, module = "entra_invite")
-)]
-#[cfg_attr(
-    feature = "napi",
-    napi_derive::napi(object, object_from_js = false, use_nullable = true)
-)]
+#[cfg_attr(feature = "python", pyclass(frozen, eq, get_all, module = "entra_invite"))]
+#[cfg_attr(feature = "napi", napi(object, object_from_js = false, use_nullable = true))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct InvitedUserMessageInfo {
     #[serde(default)]
@@ -60,11 +46,8 @@ pub struct InvitedUserMessageInfo {
 /// `invitedUser` of an invitation: Graph returns `id` and `userPrincipalName`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "python", pyo3::pyclass(frozen, eq, module = "entra_invite"))]
-#[cfg_attr(
-    feature = "napi",
-    napi_derive::napi(object, object_from_js = false, use_nullable = true)
-)]
+#[cfg_attr(feature = "python", pyclass(frozen, eq, module = "entra_invite"))]
+#[cfg_attr(feature = "napi", napi(object, object_from_js = false, use_nullable = true))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct InvitedUser {
     #[serde(default)]
@@ -79,11 +62,8 @@ pub struct InvitedUser {
 /// An invitation as returned by `POST /invitations`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "python", pyo3::pyclass(frozen, eq, module = "entra_invite"))]
-#[cfg_attr(
-    feature = "napi",
-    napi_derive::napi(object, object_from_js = false, use_nullable = true)
-)]
+#[cfg_attr(feature = "python", pyclass(frozen, eq, module = "entra_invite"))]
+#[cfg_attr(feature = "napi", napi(object, object_from_js = false, use_nullable = true))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Invitation {
     #[serde(default)]

@@ -7,14 +7,12 @@ use serde_json::{json, Value};
 
 use crate::error::Error;
 use crate::validate;
+#[cfg(feature = "napi")]
+use napi_derive::napi;
 
 /// `invitedUserType`: Guest (default) or Member.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[cfg_attr(
-    feature = "napi",
-    napi_derive::napi(string_enum),
-    derive(serde::Deserialize)
-)]
+#[cfg_attr(feature = "napi", napi(string_enum), derive(serde::Deserialize))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum UserType {
     #[default]
@@ -53,12 +51,9 @@ impl FromStr for UserType {
 
 /// A CC recipient of the invitation email: an address and, if wanted, the name shown for it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[cfg_attr(
-    feature = "napi",
-    napi_derive::napi(object, object_from_js = false, object_to_js = false),
-    derive(serde::Deserialize),
-    serde(default, rename_all = "camelCase", deny_unknown_fields)
-)]
+#[cfg_attr(feature = "napi", napi(object, object_from_js = false, object_to_js = false))]
+#[cfg_attr(feature = "napi", derive(serde::Deserialize))]
+#[cfg_attr(feature = "napi", serde(default, rename_all = "camelCase", deny_unknown_fields))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CcRecipient {
     pub address: String,
@@ -95,12 +90,9 @@ impl From<&str> for CcRecipient {
 
 /// An invitation to send. Required: the invitee's email and the redirect URL.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(
-    feature = "napi",
-    napi_derive::napi(object, object_from_js = false, object_to_js = false),
-    derive(serde::Deserialize),
-    serde(default, rename_all = "camelCase", deny_unknown_fields)
-)]
+#[cfg_attr(feature = "napi", napi(object, object_from_js = false, object_to_js = false))]
+#[cfg_attr(feature = "napi", derive(serde::Deserialize))]
+#[cfg_attr(feature = "napi", serde(default, rename_all = "camelCase", deny_unknown_fields))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct InvitationRequest {
     pub invited_user_email_address: String,

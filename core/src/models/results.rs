@@ -5,18 +5,16 @@
 use serde::Serialize;
 
 use super::{Invitation, User};
+#[cfg(feature = "napi")]
+use napi_derive::napi;
+#[cfg(feature = "python")]
+use pyo3::pyclass;
 
 /// Whether an email address already has a user in the tenant.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(
-    feature = "python",
-    pyo3::pyclass(frozen, eq, get_all, module = "entra_invite")
-)]
-#[cfg_attr(
-    feature = "napi",
-    napi_derive::napi(object, object_from_js = false, use_nullable = true)
-)]
+#[cfg_attr(feature = "python", pyclass(frozen, eq, get_all, module = "entra_invite"))]
+#[cfg_attr(feature = "napi", napi(object, object_from_js = false, use_nullable = true))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Lookup {
     /// A user with this address exists (it is `user`).
@@ -49,14 +47,8 @@ impl Lookup {
 /// What `invite_if_absent` did: `invited` with the `invitation`, or found the existing `user`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(
-    feature = "python",
-    pyo3::pyclass(frozen, eq, get_all, module = "entra_invite")
-)]
-#[cfg_attr(
-    feature = "napi",
-    napi_derive::napi(object, object_from_js = false, use_nullable = true)
-)]
+#[cfg_attr(feature = "python", pyclass(frozen, eq, get_all, module = "entra_invite"))]
+#[cfg_attr(feature = "napi", napi(object, object_from_js = false, use_nullable = true))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct InviteOutcome {
     pub invited: bool,

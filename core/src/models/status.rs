@@ -8,10 +8,14 @@ use serde::{Deserialize, Serialize};
 
 use super::User;
 use crate::error::Error;
+#[cfg(feature = "napi")]
+use napi_derive::napi;
+#[cfg(feature = "python")]
+use pyo3::pyclass;
 
 /// Graph's `externalUserState` values for invited users.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "napi", napi_derive::napi(string_enum))]
+#[cfg_attr(feature = "napi", napi(string_enum))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum ExternalUserState {
     PendingAcceptance,
@@ -51,14 +55,8 @@ impl FromStr for ExternalUserState {
 #[derive(Debug, Clone, PartialEq)]
 // Python's `to_dict()` and `repr()` are built on serde; `state` reads as its string value.
 #[cfg_attr(feature = "python", derive(Serialize), serde(rename_all = "camelCase"))]
-#[cfg_attr(
-    feature = "python",
-    pyo3::pyclass(frozen, eq, get_all, module = "entra_invite")
-)]
-#[cfg_attr(
-    feature = "napi",
-    napi_derive::napi(object, object_from_js = false, use_nullable = true)
-)]
+#[cfg_attr(feature = "python", pyclass(frozen, eq, get_all, module = "entra_invite"))]
+#[cfg_attr(feature = "napi", napi(object, object_from_js = false, use_nullable = true))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct GuestStatus {
     pub user_id: String,

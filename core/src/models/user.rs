@@ -1,18 +1,16 @@
 //! The `user` properties that matter for guests; the rest of Graph's answer stays in `extra`.
 
+#[cfg(feature = "napi")]
+use napi_derive::napi;
+#[cfg(feature = "python")]
+use pyo3::pyclass;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(
-    feature = "python",
-    pyo3::pyclass(frozen, eq, get_all, module = "entra_invite")
-)]
-#[cfg_attr(
-    feature = "napi",
-    napi_derive::napi(object, object_from_js = false, use_nullable = true)
-)]
+#[cfg_attr(feature = "python", pyclass(frozen, eq, get_all, module = "entra_invite"))]
+#[cfg_attr(feature = "napi", napi(object, object_from_js = false, use_nullable = true))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ObjectIdentity {
     #[serde(default)]
@@ -25,11 +23,8 @@ pub struct ObjectIdentity {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "python", pyo3::pyclass(frozen, eq, module = "entra_invite"))]
-#[cfg_attr(
-    feature = "napi",
-    napi_derive::napi(object, object_from_js = false, use_nullable = true)
-)]
+#[cfg_attr(feature = "python", pyclass(frozen, eq, module = "entra_invite"))]
+#[cfg_attr(feature = "napi", napi(object, object_from_js = false, use_nullable = true))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct User {
     /// Always present: every query selects it, so an answer without it is not a user.
