@@ -23,7 +23,12 @@ fn each_kwarg(
     for (k, v) in kw.into_iter().flatten() {
         let k = k.cast_into::<PyString>()?;
         let k = k.to_str()?;
-        if !set(k, &v)? {
+        // A value of the wrong type names its keyword, as pyo3's own signatures do.
+        let known = set(k, &v).map_err(|e| match e.is_instance_of::<PyTypeError>(v.py()) {
+            true => PyTypeError::new_err(format!("{method}() argument '{k}': {}", e.value(v.py()))),
+            false => e,
+        })?;
+        if !known {
             return Err(PyTypeError::new_err(format!(
                 "{method}() got an unexpected keyword argument '{k}'"
             )));

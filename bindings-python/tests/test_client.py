@@ -157,6 +157,15 @@ def test_guests_bad_arguments(client: ei.Client) -> None:
     assert e.value.field == "page_size"
 
 
+def test_a_keyword_of_the_wrong_type_is_named(emu: Emulator, client: ei.Client) -> None:
+    with pytest.raises(TypeError, match="Client\\(\\) argument 'tenant'"):
+        ei.Client(tenant=5, graph_url=emu.url, token="t")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="invite\\(\\) argument 'invite_redirect_url'"):
+        client.invite("a@fabrikam.com", invite_redirect_url=["x"])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="bulk_invite\\(\\) argument 'concurrency'"):
+        client.bulk_invite(__file__, concurrency="many")  # type: ignore[arg-type]
+
+
 def test_reset_redemption_by_id_and_email(emu: Emulator, client: ei.Client) -> None:
     inv = client.invite("taylor@fabrikam.com", invite_redirect_url=REDIRECT)
     emu.redeem("taylor@fabrikam.com")

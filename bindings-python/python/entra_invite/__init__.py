@@ -33,22 +33,8 @@ from ._native import (
     User,
     __version__,
 )
-from .errors import (
-    AlreadyExistsError,
-    AuthError,
-    BlockedByPolicyError,
-    EntraInviteError,
-    InternalError,
-    InvalidInputError,
-    NetworkError,
-    NotFoundError,
-    PermissionDeniedError,
-    ProtocolError,
-    ServiceError,
-    ThrottledError,
-    TimeoutError,
-    VerifiedDomainError,
-)
+from . import errors
+from .errors import *  # noqa: F403  (one exception class per error kind: errors.__all__)
 
 __all__ = [
     "AsyncBulkRun",
@@ -70,18 +56,5 @@ __all__ = [
     "Recipient",
     "User",
     "__version__",
-    "EntraInviteError",
-    "InvalidInputError",
-    "AuthError",
-    "PermissionDeniedError",
-    "NotFoundError",
-    "AlreadyExistsError",
-    "VerifiedDomainError",
-    "BlockedByPolicyError",
-    "ThrottledError",
-    "ServiceError",
-    "NetworkError",
-    "TimeoutError",
-    "ProtocolError",
-    "InternalError",
 ]
+__all__ += errors.__all__
