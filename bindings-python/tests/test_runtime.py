@@ -151,8 +151,11 @@ def test_blocking_calls_release_the_gil(emu: Emulator, client: ei.Client) -> Non
 
 def test_ctrl_c_interrupts_a_blocking_call() -> None:
     script = """
-        import time, entra_invite as ei
+        import signal, time, entra_invite as ei
         from entra_invite.testing import Emulator
+        # Ctrl-C raises KeyboardInterrupt, as in a terminal: a suite started in the background
+        # (`cmd &` without job control) hands its children SIGINT ignored.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         with Emulator() as emu:
             c = emu.client()
             c.lookup("warm@fabrikam.com")
