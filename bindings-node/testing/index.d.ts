@@ -44,8 +44,8 @@ export declare class Emulator {
   /** Options for a Client of the default app against this emulator; `overrides` win. */
   clientOptions(overrides?: ClientOptions): ClientOptions
   client(overrides?: ClientOptions): Client
-  /** Any control-API call: `method` `/_emulator/{path}`. */
-  control(method: string, path: string, body?: unknown): Promise<any>
+  /** Any control-API call: `method` `/_emulator/{path}`; its JSON answer (narrow it to use it). */
+  control(method: string, path: string, body?: unknown): Promise<unknown>
   /** The guest accepts their invitation (by email or user id). */
   redeem(emailOrUserId: string): Promise<User>
   outbox(): Promise<OutboxMessage[]>
